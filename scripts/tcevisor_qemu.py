@@ -1,0 +1,319 @@
+"""Start tcevisor under QEMU powernv and talk to it from outside.
+
+Used by `make run` (scripts/run-qemu), the system tests (tests/system) and
+the benchmarks (bench/). Only Python's standard library.
+
+The serial console is a Unix socket with server=on,wait=on: QEMU does not
+start the machine until we are connected, so no early byte is lost
+(boot-and-guest.md §2.2). QMP is a second socket, for reading guest memory
+from outside (`xp`, `pmemsave`). QEMU's own logs (-d guest_errors and
+-trace memory_region_ops_write) go to a file the test reads afterwards.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU = "qemu-system-ppc64"
+DEFAULT_IMAGE = os.path.join(ROOT, "build", "tcevisor.bin")
+
+
+def compile_dts(dts_text, out_path, include_dirs=()):
+    """Compile DTS source text to a .dtb with dtc; returns out_path."""
+    src = out_path + ".dts"
+    with open(src, "w") as f:
+        f.write(dts_text)
+    cmd = ["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", out_path, src]
+    for d in include_dirs:
+        cmd[1:1] = ["-i", d]
+    subprocess.run(cmd, check=True)
+    return out_path
+
+
+class QemuError(Exception):
+    pass
+
+
+class Machine:
+    """One QEMU powernv run of tcevisor.
+
+    machine:   powernv8 | powernv9 | powernv10
+    config:    path of a .dtb (passed with -kernel), or None
+    append:    boot options (-append; needs a config, as QEMU needs -kernel)
+    devices:   list of -device argument strings
+    extra:     further QEMU arguments
+    trace:     record -trace memory_region_ops_write in the log
+    icount:    run with -icount shift=0 (exact instruction counts)
+    """
+
+    def __init__(self, machine="powernv9", smp=1, mem="1G", config=None,
+                 append=None, devices=(), extra=(), trace=False,
+                 guest_errors=True, icount=False, image=DEFAULT_IMAGE,
+                 workdir=None, name="run"):
+        self.machine = machine
+        self.smp = smp
+        self.mem = mem
+        self.config = config
+        self.append = append
+        self.devices = list(devices)
+        self.extra = list(extra)
+        self.trace = trace
+        self.guest_errors = guest_errors
+        self.icount = icount
+        self.image = image
+        self.name = name
+        self._own_workdir = workdir is None
+        self.workdir = workdir or tempfile.mkdtemp(prefix="tcevisor-")
+        os.makedirs(self.workdir, exist_ok=True)
+        # Unix socket paths are limited to ~108 bytes: keep them short.
+        self._sockdir = tempfile.mkdtemp(prefix="tv-")
+        self.serial_path = os.path.join(self._sockdir, "s")
+        self.qmp_path = os.path.join(self._sockdir, "q")
+        self.log_path = os.path.join(self.workdir, "qemu.log")
+        self.console_path = os.path.join(self.workdir, "console.log")
+        self.proc = None
+        self.sock = None
+        self.qmp_sock = None
+        self._qmp_buf = b""
+        self._buf = bytearray()
+        self._pos = 0
+        self._cv = threading.Condition()
+        self._reader = None
+        self._eof = False
+        self.returncode = None
+
+    # -- command line ----------------------------------------------------
+    def command(self, serial=None):
+        cmd = [QEMU, "-M", self.machine, "-m", self.mem,
+               "-bios", self.image, "-display", "none", "-no-reboot"]
+        if self.smp > 1:
+            cmd += ["-smp", "%d,threads=1" % self.smp]
+        if serial is None:
+            cmd += ["-monitor", "none",
+                    "-serial", "unix:%s,server=on,wait=on" % self.serial_path,
+                    "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path]
+        else:
+            cmd += serial
+        if self.config:
+            cmd += ["-kernel", self.config]
+            if self.append:
+                cmd += ["-append", self.append]
+        for d in self.devices:
+            cmd += ["-device", d]
+        dflags = []
+        if self.guest_errors:
+            dflags.append("guest_errors")
+        if dflags or self.trace:
+            cmd += ["-D", self.log_path]
+        if dflags:
+            cmd += ["-d", ",".join(dflags)]
+        if self.trace:
+            cmd += ["-trace", "memory_region_ops_write"]
+        if self.icount:
+            cmd += ["-icount", "shift=0"]
+        return cmd + self.extra
+
+    # -- lifetime ----------------------------------------------------------
+    def start(self, timeout=20):
+        cmd = self.command()
+        with open(os.path.join(self.workdir, "cmdline"), "w") as f:
+            f.write(" ".join(cmd) + "\n")
+        self._stderr = open(os.path.join(self.workdir, "qemu.stderr"), "w+")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                     stdout=self._stderr, stderr=self._stderr,
+                                     start_new_session=True)
+        deadline = time.time() + timeout
+        while True:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.serial_path)
+                self.sock = s
+                break
+            except OSError:
+                s.close()
+                if self.proc.poll() is not None:
+                    raise QemuError("QEMU exited at start: %s" % self.stderr())
+                if time.time() > deadline:
+                    raise QemuError("QEMU serial socket never appeared")
+                time.sleep(0.02)
+        self._reader = threading.Thread(target=self._read_loop, daemon=True)
+        self._reader.start()
+        return self
+
+    def _read_loop(self):
+        with open(self.console_path, "wb") as log:
+            while True:
+                try:
+                    data = self.sock.recv(65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    with self._cv:
+                        self._eof = True
+                        self._cv.notify_all()
+                    return
+                log.write(data)
+                log.flush()
+                with self._cv:
+                    self._buf += data
+                    self._cv.notify_all()
+
+    def stderr(self):
+        try:
+            self._stderr.seek(0)
+            return self._stderr.read()
+        except (OSError, AttributeError, ValueError):
+            return ""
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+        self.returncode = self.proc.returncode if self.proc else None
+        self.close()
+
+    def close(self):
+        for s in (self.sock, self.qmp_sock):
+            if s:
+                try:
+                    s.close()
+                except OSError:
+                    pass
+        self.sock = self.qmp_sock = None
+        shutil.rmtree(self._sockdir, ignore_errors=True)
+
+    def wait_exit(self, timeout=30):
+        """Wait for QEMU to exit on its own; returns its status. On timeout
+        QEMU is killed and QemuError raised."""
+        try:
+            self.returncode = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise QemuError("QEMU did not exit within %ss" % timeout)
+        if self._reader:
+            self._reader.join(timeout=2)
+        self.close()
+        return self.returncode
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.kill()
+        return False
+
+    # -- console -------------------------------------------------------------
+    @property
+    def output(self):
+        with self._cv:
+            return self._buf.decode("utf-8", "replace")
+
+    def expect(self, pattern, timeout=30):
+        """Wait until `pattern` (a regex) matches console output after the
+        previous match; returns the match. Raises QemuError on timeout or
+        if QEMU exits first."""
+        rx = re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        deadline = time.time() + timeout
+        with self._cv:
+            while True:
+                m = rx.search(self._buf, self._pos)
+                if m:
+                    self._pos = m.end()
+                    return _TextMatch(m)
+                left = deadline - time.time()
+                if left <= 0 or self._eof:
+                    tail = self._buf[-600:].decode("utf-8", "replace")
+                    why = "QEMU exited" if self._eof else "timeout"
+                    raise QemuError("%s waiting for %r; console tail:\n%s"
+                                    % (why, pattern, tail))
+                self._cv.wait(min(left, 0.5))
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def sendline(self, line):
+        self.send(line + "\r")
+
+    # -- QMP -------------------------------------------------------------------
+    def _qmp_connect(self):
+        if self.qmp_sock:
+            return
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(30)
+        s.connect(self.qmp_path)
+        self.qmp_sock = s
+        self._qmp_recv()                          # greeting
+        self.qmp("qmp_capabilities")
+
+    def _qmp_recv(self):
+        while b"\n" not in self._qmp_buf:
+            data = self.qmp_sock.recv(65536)
+            if not data:
+                raise QemuError("QMP connection closed")
+            self._qmp_buf += data
+        line, self._qmp_buf = self._qmp_buf.split(b"\n", 1)
+        return json.loads(line)
+
+    def qmp(self, command, **args):
+        self._qmp_connect()
+        msg = {"execute": command}
+        if args:
+            msg["arguments"] = args
+        self.qmp_sock.sendall(json.dumps(msg).encode() + b"\n")
+        while True:
+            reply = self._qmp_recv()
+            if "return" in reply:
+                return reply["return"]
+            if "error" in reply:
+                raise QemuError("QMP %s: %s" % (command, reply["error"]))
+            # an asynchronous event: ignore
+
+    def hmp(self, command_line):
+        return self.qmp("human-monitor-command", **{"command-line": command_line})
+
+    def read_phys(self, addr, length):
+        """Bytes of guest-physical (machine) memory, read by QEMU itself."""
+        path = os.path.join(self.workdir, "pmem-%x.bin" % addr)
+        self.qmp("pmemsave", val=addr, size=length, filename=path)
+        with open(path, "rb") as f:
+            data = f.read()
+        os.unlink(path)
+        return data
+
+    def log(self):
+        """QEMU's -d/-trace log so far."""
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+
+class _TextMatch:
+    """A bytes regex match with str groups."""
+
+    def __init__(self, m):
+        self._m = m
+
+    def group(self, *i):
+        g = self._m.group(*i)
+        if isinstance(g, tuple):
+            return tuple(x.decode("utf-8", "replace") if x is not None else None for x in g)
+        return g.decode("utf-8", "replace") if g is not None else None
+
+    def groups(self):
+        return tuple(x.decode("utf-8", "replace") if x is not None else None
+                     for x in self._m.groups())
