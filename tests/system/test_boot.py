@@ -24,6 +24,17 @@ def test_powernv9_report(ctx):
     poweroff(m)
 
 
+def test_powernv9_cpu_counts(ctx):
+    """-smp 1/2/4 (threads=1): the report counts the CPUs of the FDT and
+    every thread but the boot one is parked."""
+    for n in (1, 2, 4):
+        m = ctx.machine(machine="powernv9", smp=n)
+        out = boot_to_ready(m)
+        assert field(out, r"(\d+) CPUs in the device tree") == str(n), out
+        assert field(out, r"secondaries: (\d+) parked") == str(n - 1), out
+        poweroff(m)
+
+
 def test_powernv9_two_chips(ctx):
     m = ctx.machine(machine="powernv9", smp=2, extra=["-smp", "2,cores=1,threads=1"])
     out = boot_to_ready(m)
