@@ -1,0 +1,54 @@
+/*
+ * The IOMMU core's view of a PCIe host bridge: the few operations it needs,
+ * implemented by drivers/phb4.c and drivers/phb3.c (and by a recording
+ * fake in the host tests). The core never touches a register.
+ *
+ * Every kill operation ends with the PHB's completion handshake: when it
+ * returns 0, the PE's TCE cache no longer holds any covered entry.
+ */
+#ifndef IOMMU_PHB_OPS_H
+#define IOMMU_PHB_OPS_H
+
+#include <stdint.h>
+
+struct iommu_phb;
+struct tce_table;
+
+struct phb_ops {
+	/*
+	 * Point TVE #window of `pe` at `tbl` (levels, level size, page size,
+	 * top-level address), or make it invalid when tbl is NULL. Returns 0,
+	 * or IOMMU_EINVAL if the PHB cannot express this table.
+	 */
+	int (*set_window)(struct iommu_phb *phb, uint32_t pe, int window,
+			  const struct tce_table *tbl);
+	/*
+	 * Invalidate `npages` pages of 1 << page_shift bytes starting at bus
+	 * address `bus` for `pe`. Only called with npages <= the PHB's
+	 * kill_threshold. 0 or IOMMU_EHW.
+	 */
+	int (*kill_range)(struct iommu_phb *phb, uint32_t pe, uint64_t bus,
+			  uint64_t npages, unsigned int page_shift);
+	/* Invalidate every cached TCE of `pe`. 0 or IOMMU_EHW. */
+	int (*kill_pe)(struct iommu_phb *phb, uint32_t pe);
+	/* Invalidate the whole TCE cache of the PHB. 0 or IOMMU_EHW. */
+	int (*kill_all)(struct iommu_phb *phb);
+};
+
+/* Embedded in the driver's own PHB structure. */
+struct iommu_phb {
+	const struct phb_ops *ops;
+	const char *name;		/* "phb0:1" (chip:index), for reports */
+	/*
+	 * Largest changed range, in pages, that is killed page by page; a
+	 * longer one gets a PE kill instead. 0 means "always a PE kill": PHB4,
+	 * whose single-page kills can be lost under load (HW560152).
+	 */
+	uint64_t kill_threshold;
+	/* Bit n set: IOMMU pages of 1 << n bytes are supported. */
+	uint64_t page_sizes;
+	/* Kill operations issued to this PHB. */
+	uint64_t kills_range, kills_pe, kills_all;
+};
+
+#endif /* IOMMU_PHB_OPS_H */
