@@ -68,7 +68,6 @@ struct tce_table {
 	bool allocated;
 	struct group_link *links;	/* PEs that translate through this table */
 	uint32_t nr_links;
-	uint64_t entries_valid;		/* hardware entries with R or W */
 	uint64_t levels_allocated;	/* blocks taken from the pool */
 	struct tce_table_stats stats;
 	uint32_t owner;			/* free for the hypervisor: guest id */
@@ -115,6 +114,15 @@ int tce_table_get_tce(struct tce_table *tbl, uint64_t ioba, uint64_t *tce);
 /* The hardware entry (as the PHB reads it, CPU byte order) for hardware
  * index `hw_index`, 0 if its level is not allocated. For tests and shell. */
 uint64_t tce_table_read_hw(struct tce_table *tbl, uint64_t hw_index);
+/* Hardware entries [first, first + count) into out[], as tce_table_read_hw. */
+void tce_table_read_hw_range(struct tce_table *tbl, uint64_t first, uint64_t count,
+			     uint64_t *out);
+/* The same without the table lock, for an observer that runs inside an
+ * update (the host tests' shadow cache, called from the PHB ops). */
+void tce_table_peek_hw_range(const struct tce_table *tbl, uint64_t first, uint64_t count,
+			     uint64_t *out);
+/* Hardware entries with R or W set (walks the table: for reports). */
+uint64_t tce_table_count_valid(struct tce_table *tbl);
 static inline uint64_t tce_table_hw_entries(const struct tce_table *tbl)
 {
 	return tbl->window_size >> tbl->hw_page_shift;

@@ -1,0 +1,32 @@
+/*
+ * A guest's memory map as the IOMMU core sees it: which guest-physical
+ * ranges exist and where they are in host memory. Every mapping TCE is
+ * translated through it; a page that is not wholly inside one range is
+ * refused, so a guest can never point a device outside its own memory.
+ */
+#ifndef IOMMU_GUEST_MEM_H
+#define IOMMU_GUEST_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GUEST_MEM_RANGES_MAX	4
+
+struct guest_mem_range {
+	uint64_t gpa, hpa, size;
+};
+
+struct guest_mem {
+	unsigned int nr;
+	struct guest_mem_range r[GUEST_MEM_RANGES_MAX];
+};
+
+/* [gpa, gpa + len) inside one range: its host address in *hpa. */
+bool guest_mem_translate(const struct guest_mem *m, uint64_t gpa, uint64_t len,
+			 uint64_t *hpa);
+/* Is [hpa, hpa + len) inside the guest's host memory? (test oracles) */
+bool guest_mem_owns_hpa(const struct guest_mem *m, uint64_t hpa, uint64_t len);
+/* The guest-physical address of host address hpa, if the guest owns it. */
+bool guest_mem_reverse(const struct guest_mem *m, uint64_t hpa, uint64_t *gpa);
+
+#endif /* IOMMU_GUEST_MEM_H */

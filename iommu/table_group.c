@@ -1,0 +1,189 @@
+/*
+ * Table groups (one per PE) and the links that join them to TCE tables.
+ * Locking and lifetime are described at the top of tce_table.c; the order
+ * here is group lock, then table lock, then (inside phb_ops) the PHB's.
+ */
+#include <stddef.h>
+#include <iommu/table_group.h>
+#include <iommu/tce_table.h>
+#include <lib/panic.h>
+
+static struct group_link link_pool[GROUP_LINKS_MAX];
+static struct lock link_pool_lock = LOCK_INIT;
+static unsigned int links_used;
+
+static struct group_link *link_alloc(void)
+{
+	struct group_link *l = NULL;
+	unsigned int i;
+
+	lock_take(&link_pool_lock);
+	for (i = 0; i < GROUP_LINKS_MAX; i++) {
+		if (!link_pool[i].in_use) {
+			l = &link_pool[i];
+			l->in_use = 1;
+			links_used++;
+			break;
+		}
+	}
+	lock_release(&link_pool_lock);
+	return l;
+}
+
+static void link_free(struct group_link *l)
+{
+	CHECK(l >= link_pool && l < link_pool + GROUP_LINKS_MAX && l->in_use);
+	lock_take(&link_pool_lock);
+	l->in_use = 0;
+	l->tbl = NULL;
+	l->grp = NULL;
+	l->next = NULL;
+	links_used--;
+	lock_release(&link_pool_lock);
+}
+
+unsigned int group_links_in_use(void)
+{
+	return __atomic_load_n(&links_used, __ATOMIC_RELAXED);
+}
+
+void table_group_init(struct table_group *grp, struct iommu_phb *phb, uint32_t pe)
+{
+	grp->lock = (struct lock)LOCK_INIT;
+	grp->phb = phb;
+	grp->pe = pe;
+	grp->windows[0] = grp->windows[1] = NULL;
+	grp->stats = (struct table_group_stats){ 0 };
+}
+
+struct tce_table *table_group_table(const struct table_group *grp, int window)
+{
+	const struct group_link *l;
+
+	if (window < 0 || window >= TCE_WINDOWS)
+		return NULL;
+	l = __atomic_load_n(&grp->windows[window], __ATOMIC_ACQUIRE);
+	return l ? l->tbl : NULL;
+}
+
+static int link_check(const struct tce_table *tbl, const struct table_group *grp, int window)
+{
+	int w;
+
+	if (window < 0 || window >= TCE_WINDOWS)
+		return IOMMU_EINVAL;
+	if (tbl->bus_offset != (window ? TCE_WINDOW1_BUS : 0))
+		return IOMMU_EINVAL;
+	if (!(grp->phb->page_sizes & (1ULL << tbl->hw_page_shift)))
+		return IOMMU_EINVAL;
+	for (w = 0; w < TCE_WINDOWS; w++)
+		if (grp->windows[w] && (w == window || grp->windows[w]->tbl == tbl))
+			return IOMMU_EBUSY;
+	return IOMMU_OK;
+}
+
+/* Remove l from its table's list (under the table lock). */
+static void list_remove(struct tce_table *tbl, struct group_link *l)
+{
+	struct group_link **pp;
+
+	lock_take(&tbl->lock);
+	for (pp = &tbl->links; *pp; pp = &(*pp)->next) {
+		if (*pp == l) {
+			*pp = l->next;
+			tbl->nr_links--;
+			break;
+		}
+	}
+	lock_release(&tbl->lock);
+}
+
+int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
+{
+	struct iommu_phb *phb = grp->phb;
+	struct group_link *l;
+	int rc;
+
+	lock_take(&grp->lock);
+	rc = link_check(tbl, grp, window);
+	if (rc)
+		goto out;
+	l = link_alloc();
+	if (!l) {
+		rc = IOMMU_ENOMEM;
+		goto out;
+	}
+	l->tbl = tbl;
+	l->grp = grp;
+	l->window = (uint8_t)window;
+	tce_table_get(tbl);
+	/* Into the fan-out list before the TVE points at the table: from
+	 * then on every update kills this PE. */
+	lock_take(&tbl->lock);
+	l->next = tbl->links;
+	tbl->links = l;
+	tbl->nr_links++;
+	lock_release(&tbl->lock);
+	rc = phb->ops->set_window(phb, grp->pe, window, tbl);
+	if (!rc) {
+		/* The PE may still cache entries of whatever it used before. */
+		rc = phb->ops->kill_pe(phb, grp->pe);
+		grp->stats.kills_pe++;
+		phb->kills_pe++;
+		if (rc)
+			phb->ops->set_window(phb, grp->pe, window, NULL);
+	}
+	if (rc) {
+		list_remove(tbl, l);
+		link_free(l);
+		tce_table_put(tbl);
+		rc = rc == IOMMU_EINVAL ? IOMMU_EINVAL : IOMMU_EHW;
+		goto out;
+	}
+	__atomic_store_n(&grp->windows[window], l, __ATOMIC_RELEASE);
+out:
+	lock_release(&grp->lock);
+	return rc;
+}
+
+int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
+{
+	struct iommu_phb *phb = grp->phb;
+	struct group_link *l = NULL;
+	int w, rc = IOMMU_OK;
+
+	lock_take(&grp->lock);
+	for (w = 0; w < TCE_WINDOWS; w++) {
+		if (grp->windows[w] && grp->windows[w]->tbl == tbl) {
+			l = grp->windows[w];
+			break;
+		}
+	}
+	if (!l) {
+		lock_release(&grp->lock);
+		return IOMMU_ENOENT;
+	}
+	/* Stop translating through the table and flush what the PE holds;
+	 * only then leave the fan-out list (updates meanwhile still kill us). */
+	if (phb->ops->set_window(phb, grp->pe, w, NULL) || phb->ops->kill_pe(phb, grp->pe))
+		rc = IOMMU_EHW;
+	grp->stats.kills_pe++;
+	phb->kills_pe++;
+	list_remove(tbl, l);
+	__atomic_store_n(&grp->windows[w], NULL, __ATOMIC_RELEASE);
+	lock_release(&grp->lock);
+	link_free(l);
+	tce_table_put(tbl);
+	return rc;
+}
+
+void tce_table_for_each_link(struct tce_table *tbl,
+			     void (*fn)(const struct group_link *link, void *arg), void *arg)
+{
+	const struct group_link *l;
+
+	lock_take(&tbl->lock);
+	for (l = tbl->links; l; l = l->next)
+		fn(l, arg);
+	lock_release(&tbl->lock);
+}
