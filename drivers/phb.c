@@ -1,7 +1,7 @@
 /*
- * What PHB drivers share: finding PHBs in the FDT, the PHB/PE/RTT pools,
+ * What PHB3 and PHB4 share: finding them in the FDT, the PHB/PE/RTT pools,
  * bring-up order, PE assignment, config access through CONFIG_ADDRESS/DATA
- * and the TVE encoding (IODA3's, which IODA2 shares).
+ * and the TVE encoding (IODA2 and IODA3 use the same one).
  *
  * The FDT names PHBs but does not say which exist (phb-and-tce.md §1):
  * every PHB it names is probed through XSCOM by its driver, and one that
@@ -228,6 +228,24 @@ static void find_p9(const void *fdt)
 	}
 }
 
+/* POWER8: one PBCQ node per PHB, reg = (nest, size, PCI, size, SPCI, size). */
+static void find_p8(const void *fdt)
+{
+	int node = -1;
+
+	while ((node = fdt_node_offset_by_compatible(fdt, node, "ibm,power8-pbcq")) >= 0) {
+		struct phb *p = phb_add(chip_of(fdt, node),
+					fdtu_u32(fdt, node, "ibm,phb-index", 0));
+
+		if (!p)
+			return;
+		p->model = PHB_MODEL_PHB3;
+		p->xscom_nest = reg_addr(fdt, node, 0);
+		p->xscom_pci = reg_addr(fdt, node, 1);
+		p->xscom_ind = reg_addr(fdt, node, 2);
+	}
+}
+
 static bool phb_before(const struct phb *a, const struct phb *b)
 {
 	return a->chip_id < b->chip_id || (a->chip_id == b->chip_id && a->index < b->index);
@@ -304,7 +322,9 @@ static void assign_pes(struct phb *p)
 
 static void phb_bring_up(struct phb *p)
 {
-	if (!phb4_setup(p) || !rtt_setup(p))
+	bool ok = p->model == PHB_MODEL_PHB4 ? phb4_setup(p) : phb3_setup(p);
+
+	if (!ok || !rtt_setup(p))
 		return;
 	p->present = true;
 	p->why_absent = NULL;
@@ -324,6 +344,7 @@ void phb_init(const void *fdt)
 
 	nr_phbs = nr_pes = nr_rtts = 0;
 	find_p9(fdt);
+	find_p8(fdt);
 	sort_phbs();
 	for (i = 0; i < nr_phbs; i++)
 		phb_bring_up(&phbs[i]);

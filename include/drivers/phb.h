@@ -1,7 +1,7 @@
 /*
- * PCIe host bridges (PHBs): PHB4 on POWER9 (drivers/phb4.c), and what a
- * PHB driver shares with the others (drivers/phb.c): the walk of the FDT's
- * PEC nodes, the PHB and PE pools, RTT ownership, PE
+ * PCIe host bridges (PHBs): PHB4 on POWER9 (drivers/phb4.c), PHB3 on
+ * POWER8 (drivers/phb3.c), and what they share (drivers/phb.c): the walk
+ * of the FDT's PEC/PBCQ nodes, the PHB and PE pools, RTT ownership, PE
  * assignment after enumeration, and the accessors the rest of the
  * hypervisor uses (boot listing, debug shell, IOMMU core).
  *
@@ -26,7 +26,7 @@
 #include <iommu/phb_ops.h>
 #include <lib/lock.h>
 
-#define PHB_MAX			12	/* 2 chips x 6 PHB4s */
+#define PHB_MAX			12	/* 2 chips x 6 PHB4s, 4 chips x 3 PHB3s */
 #define PHB_PE_MAX		PCI_MAX_DEVS
 #define PHB_RTT_ENTRIES		65536	/* one big-endian u16 per RID */
 #define PHB_RTT_SIZE		(PHB_RTT_ENTRIES * 2)	/* 128 KiB, its alignment */
@@ -37,20 +37,21 @@
  * (a bug) never lands in a device's PE. */
 #define PHB_FIRST_PE		1
 
-/* Config access registers (the same on PHB3) */
+/* Config access registers, identical on PHB3 and PHB4 */
 #define PHB_CONFIG_DATA		0x130	/* little-endian, 1/2/4 bytes */
 #define PHB_CONFIG_ADDRESS	0x140
 #define PHB_CA_ENABLE		PPC_BIT(0)
 #define PHB_CA_BDFN		PPC_BITMASK(4, 19)
 #define PHB_CA_REG		PPC_BITMASK(20, 31)
 
-/* TVE, IODA3 (PHB4); IODA2 (PHB3) has the same layout */
+/* TVE, identical in IODA2 (PHB3) and IODA3 (PHB4) */
 #define PHB_TVE_TABLE_ADDR	PPC_BITMASK(0, 47)	/* top level >> 12 */
 #define PHB_TVE_NUM_LEVELS	PPC_BITMASK(48, 50)	/* levels - 1 */
 #define PHB_TVE_TABLE_SIZE	PPC_BITMASK(51, 55)	/* log2(level bytes) - 11 */
 #define PHB_TVE_IO_PSIZE	PPC_BITMASK(59, 63)	/* log2(page) - 11; 0 = bypass */
 
 enum phb_model {
+	PHB_MODEL_PHB3 = 3,
 	PHB_MODEL_PHB4 = 4,
 };
 
@@ -58,7 +59,7 @@ struct phb;
 
 /* What a PHB generation does for the common code. */
 struct phb_hw_ops {
-	const char *model;		/* "phb4" */
+	const char *model;		/* "phb3", "phb4" */
 	/* Point the PHB at its RTT, clear the TVT, open the M32 window. */
 	void (*init)(struct phb *p);
 	/* Drop the PHB's cached RID -> PE translations. */
@@ -127,11 +128,12 @@ static inline struct phb *phb_from_host(struct pci_host *host)
 	return (struct phb *)((char *)host - offsetof(struct phb, pci));
 }
 
-/* --- for the PHB drivers only ------------------------------------------- */
+/* --- for drivers/phb3.c and drivers/phb4.c only ------------------------- */
 
 /* Bring-up of one PHB: presence through XSCOM, BARs, register space,
  * version, PE count. False (with p->why_absent) if it is not there. */
 bool phb4_setup(struct phb *p);
+bool phb3_setup(struct phb *p);
 
 uint64_t phb_read(struct phb *p, uint32_t reg);
 void phb_write(struct phb *p, uint32_t reg, uint64_t val);
