@@ -17,6 +17,7 @@
 #include <hv/main.h>
 #include <hv/options.h>
 #include <hv/pci_report.h>
+#include <hv/selftest.h>
 #include <hv/platform.h>
 #include <lib/console.h>
 #include <lib/panic.h>
@@ -123,5 +124,7 @@ void boot_main(void *qemu_fdt)
 	debug_crash();
 	phb_init(fdt);
 	pci_report();
+	if (options_is("selftest", "dma"))
+		selftest_dma();
 	hv_main();
 }
