@@ -1,22 +1,38 @@
-"""PHB4/PHB3 bring-up and PCI enumeration.
+"""PHB4/PHB3 bring-up, PCI enumeration and DMA through the TCE tables.
 
 The boot listing (format: hv/pci_report.c) is checked against QEMU's own
 view, read over QMP: query-pci (bus numbers and windows of the root ports,
 BAR addresses as the devices decode them) and `info mtree -f` (where the
 PHB register spaces and the BARs sit in the CPU's address space).
+
+The DMA self-test (selftest=dma, protocol: hv/selftest_dma.c) is checked
+from outside too: memory through QMP pmemsave while the VM is stopped
+(-no-shutdown turns the power-off into a stop), blocked DMA through QEMU's
+guest_errors log, and TCE kills by decoding the PHB register writes in
+QEMU's -trace memory_region_ops_write log. That trace also records every
+byte written to the UART, in order with the PHB writes, so the test splits
+the writes into the self-test's phases on the UART's "selftest: phase"
+lines instead of trusting any count the hypervisor prints.
 """
 
 import re
+import time
 
 from testlib import boot_to_ready, poweroff
 
 EDU = "1234:11e8"
 EDU_OPTS = "dma_mask=0xffffffffffffffff"
+SELFTEST_DTS = '/dts-v1/;\n/ { bootargs = "selftest=dma"; };\n'
+BYTES = 256
 
 # QEMU's PHB3 register BARs (hw/pci-host/pnv_phb3_pbcq.c default BARs):
 # every PHB3 region is called 'phb3-regs', so the address names the PHB.
 P8_REGS = {0x3fffe40000000 + 0x400000 * chip + 0x100000 * idx: (chip, idx)
            for chip in range(2) for idx in range(3)}
+
+TCE_KILL = 0x210
+IODA_ADDR = 0x220
+IODA_DATA0 = 0x228
 
 # --- the boot listing -------------------------------------------------------
 
@@ -305,3 +321,213 @@ def test_listing_powernv8(ctx):
     assert all(devs["%s:00:00.0" % domain(0, i)]["id"] == "1014:03dc" for i in range(3))
     check_functions(m, devs, {"e0": (0, 1)})
     poweroff(m)
+
+
+# --- the DMA self-test ----------------------------------------------------------
+
+EDU_LINE_RX = re.compile(r"^selftest: edu (\S+) pe (\d+) src 0x([0-9a-f]+) dst 0x([0-9a-f]+) "
+                         r"bytes (\d+) (\w+)\r?$", re.M)
+BLOCKED_RX = re.compile(r"^selftest: edu (\S+) pe (\d+) unmapped dst 0x([0-9a-f]+) "
+                        r"bus 0x([0-9a-f]+) bytes (\d+) (\w+)\r?$", re.M)
+TABLE_RX = re.compile(r"^selftest: dma table 0x([0-9a-f]+) entries 512 page 0x1000 edus (\d+)",
+                      re.M)
+
+
+def run_selftest(ctx, machine, devices, trace=False):
+    """Boot with selftest=dma; once it has powered off (VM stopped, thanks to
+    -no-shutdown), read every buffer it names, then let QEMU exit so that
+    its log is complete. Returns (console, {addr: bytes}, log, memory tree)."""
+    cfg = ctx.config(SELFTEST_DTS, "selftest")
+    m = ctx.machine(machine=machine, config=cfg, devices=devices, trace=trace,
+                    extra=["-no-shutdown"])
+    m.start()
+    m.expect(r"selftest: done", 60)
+    m.expect(r"tcevisor: powering off", 10)
+    deadline = time.time() + 10
+    while m.qmp("query-status")["status"] != "shutdown":
+        assert time.time() < deadline, "the self-test did not power off"
+        time.sleep(0.05)
+    out = m.output
+    mem = {}
+    for rx, groups in ((EDU_LINE_RX, (3, 4)), (BLOCKED_RX, (3,))):
+        for line in rx.finditer(out):
+            for g in groups:
+                addr = int(line.group(g), 16)
+                mem[addr] = m.read_phys(addr, BYTES)
+    regions = mtree(m)
+    assert m.quit() == 0
+    return out, mem, m.log(), regions
+
+
+def pattern(k):
+    return bytes((0x5a + 0x35 * k + 7 * i) & 0xff for i in range(BYTES))
+
+
+def check_dma(out, mem, expect_bdfs):
+    """Each edu copied its pattern RAM -> device -> RAM through its TCEs,
+    and its unmapped destination stayed all zero."""
+    lines = EDU_LINE_RX.findall(out)
+    assert [l[0] for l in lines] == expect_bdfs, lines
+    for k, (bdf, pe, src, dst, nbytes, verdict) in enumerate(lines):
+        src, dst = int(src, 16), int(dst, 16)
+        assert int(nbytes) == BYTES and verdict == "ok", (bdf, verdict)
+        assert mem[src] == pattern(k), "%s: source is not the pattern" % bdf
+        assert mem[dst] == mem[src], "%s: destination differs from the source" % bdf
+    blocked = BLOCKED_RX.findall(out)
+    assert [b[0] for b in blocked] == expect_bdfs, blocked
+    for bdf, pe, dst2, bus, nbytes, verdict in blocked:
+        assert verdict == "issued", (bdf, verdict)
+        assert mem[int(dst2, 16)] == bytes(BYTES), "%s: unmapped destination written" % bdf
+    return lines, blocked
+
+
+def check_faults(log, prefix, table, blocked):
+    """QEMU refused the blocked writes: a TCE access fault on exactly the
+    cleared entries, for the unmapped bus addresses, and no other fault."""
+    faults = set(re.findall(r"%s\[\d+:\d+\]: TCE access fault at 0x([0-9a-f]+)" % prefix, log))
+    want = {"%x" % (table + 8 * (int(bus, 16) >> 12)) for _, _, _, bus, _, _ in blocked}
+    assert faults == want, (faults, want)
+    for _, _, _, bus, _, _ in blocked:
+        assert re.search(r"xlate %x:W TVE=" % int(bus, 16), log), bus
+
+
+TRACE_RX = re.compile(r"^memory_region_ops_write cpu \d+ mr 0x[0-9a-f]+ addr 0x([0-9a-f]+) "
+                      r"value 0x([0-9a-f]+) size (\d+) name '([^']*)'", re.M)
+
+
+def phase_writes(log, phb_of):
+    """Split the PHB register writes of the trace into the self-test's
+    phases, on the UART writes of its "selftest: phase <name>" lines.
+    phb_of(addr, name) -> ((chip, idx), offset) or None.
+    Returns {phase: [(phb, offset, value)]}; None is before any phase."""
+    phases, phase, line = {None: []}, None, []
+    for a, v, _, name in TRACE_RX.findall(log):
+        addr, val = int(a, 16), int(v, 16)
+        if name == "serial" and addr == 0x3f8:
+            if val == 0x0a:
+                text = "".join(line).rstrip("\r")
+                line = []
+                ph = re.match(r"selftest: (?:phase (\w+)|(done))$", text)
+                if ph:
+                    phase = ph.group(1) or ph.group(2)
+                    phases.setdefault(phase, [])
+            else:
+                line.append(chr(val))
+            continue
+        hit = phb_of(addr, name)
+        if hit:
+            phases[phase].append((hit[0], hit[1], val))
+    return phases
+
+
+def p9_phb_of(regs):
+    """regs: {name: base} from QEMU's memory tree."""
+    def phb_of(addr, name):
+        m = re.match(r"phb4-(\d+)\.(\d+)-regs$", name)
+        if m:
+            return (int(m.group(1)), int(m.group(2))), addr - regs[name]
+        return None
+    return phb_of
+
+
+def p8_phb_of(addr, name):
+    if name != "phb3-regs":
+        return None
+    base = addr & ~0xfff
+    return P8_REGS[base], addr - base
+
+
+def kills(writes, pe_bits):
+    """TCE_KILL writes decoded: (phb, kind, pe, bus)."""
+    kinds = {4: "all", 2: "pe", 1: "one"}
+    found = []
+    for phb, off, val in writes:
+        if off == TCE_KILL:
+            found.append((phb, kinds.get(val >> 61, "bad %#x" % val),
+                          val & ((1 << pe_bits) - 1), val & 0x0ffffffffffff000))
+    return found
+
+
+def tve_writes(writes, index_bits):
+    """TVT entries written (IODA table 9): {(phb, index): tve}."""
+    tves, sel = {}, {}
+    for phb, off, val in writes:
+        if off == IODA_ADDR:
+            sel[phb] = ((val >> 48) & 0x1f, val & ((1 << index_bits) - 1), val >> 63)
+        elif off == IODA_DATA0 and phb in sel:
+            table, index, autoinc = sel[phb]
+            if table == 9:
+                tves[(phb, index)] = val
+            if autoinc:
+                sel[phb] = (table, (index + 1) & ((1 << index_bits) - 1), autoinc)
+    return tves
+
+
+def check_kills(phases, linked, pe_bits):
+    """One PE kill per linked PE after the mapping and after the update;
+    nothing at all for the update that changed nothing."""
+    want = sorted((phb, "pe", pe, 0) for phb, pe in linked)
+    for phase in ("map", "update"):
+        got = sorted(kills(phases[phase], pe_bits))
+        assert got == want, "%s phase kills %s, want %s" % (phase, got, want)
+    assert kills(phases["nochange"], pe_bits) == [], phases["nochange"]
+    assert kills(phases["dma"], pe_bits) == [] and kills(phases["blocked"], pe_bits) == []
+
+
+def check_tves(phases, linked, table, index_bits):
+    """Every linked PE's TVE #0 points at the one table: 4 KiB pages, one
+    level of 4 KiB."""
+    tves = tve_writes(phases["link"], index_bits)
+    want = {(phb, pe * 2): (table >> 12 << 16) | 0x100 | 1 for phb, pe in linked}
+    assert tves == want, ({k: hex(v) for k, v in tves.items()}, want)
+
+
+def linked_pes(lines):
+    return [((int(bdf[:4], 16) >> 4, int(bdf[:4], 16) & 0xf), int(pe))
+            for bdf, pe, *_ in lines]
+
+
+def test_dma_selftest_powernv9(ctx):
+    out, mem, log, _ = run_selftest(ctx, "powernv9", [edu("pcie.0", "0.0", "e0")])
+    table = int(TABLE_RX.search(out).group(1), 16)
+    lines, blocked = check_dma(out, mem, ["0000:01:00.0"])
+    check_faults(log, "phb4", table, blocked)
+
+
+def test_dma_selftest_shared_table(ctx):
+    """One table linked to two PEs of PHB0 (a multifunction edu) and one PE
+    of PHB1: all three DMA through it, the update is followed by exactly one
+    PE kill per linked PE, the unchanged update by none."""
+    devices = [edu("pcie.0", "0.0", "e0", ",multifunction=on"), edu("pcie.0", "0.1", "e1"),
+               edu("pcie.1", "0.0", "e2")]
+    out, mem, log, regions = run_selftest(ctx, "powernv9", devices, trace=True)
+    regs = {n: start for (start, _), n in regions.items() if n.startswith("phb4-")}
+    table = int(TABLE_RX.search(out).group(1), 16)
+    bdfs = ["0000:01:00.0", "0000:01:00.1", "0001:01:00.0"]
+    lines, blocked = check_dma(out, mem, bdfs)
+    check_faults(log, "phb4", table, blocked)
+    linked = linked_pes(lines)
+    assert linked == [((0, 0), 1), ((0, 0), 2), ((0, 1), 1)], linked
+    phases = phase_writes(log, p9_phb_of(regs))
+    check_kills(phases, linked, 9)
+    check_tves(phases, linked, table, 10)
+    # PHB4 takes no page kills (HW560152): the range phase writes nothing
+    assert kills(phases["range"], 9) == [], phases["range"]
+
+
+def test_dma_selftest_powernv8(ctx):
+    """The same through PHB3, with the table shared by PHB0 and PHB2; PHB3
+    also takes single-page kills: KILL_ONE | bus address | PE."""
+    devices = [edu("pcie.0", "0.0", "e0"), edu("pcie.2", "0.0", "e1")]
+    out, mem, log, _ = run_selftest(ctx, "powernv8", devices, trace=True)
+    table = int(TABLE_RX.search(out).group(1), 16)
+    lines, blocked = check_dma(out, mem, ["0000:01:00.0", "0002:01:00.0"])
+    check_faults(log, "phb3", table, blocked)
+    linked = linked_pes(lines)
+    assert linked == [((0, 0), 1), ((0, 2), 1)], linked
+    phases = phase_writes(log, p8_phb_of)
+    check_kills(phases, linked, 8)
+    check_tves(phases, linked, table, 9)
+    want = sorted((phb, "one", pe, int(bus, 16))
+                  for (phb, pe), (_, _, _, bus, _, _) in zip(linked, blocked))
+    assert sorted(kills(phases["range"], 8)) == want, (kills(phases["range"], 8), want)
