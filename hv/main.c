@@ -11,10 +11,13 @@
 #include <arch/spr.h>
 #include <drivers/ipmi.h>
 #include <drivers/lpc.h>
+#include <drivers/phb.h>
 #include <drivers/uart.h>
 #include <drivers/xscom.h>
 #include <hv/main.h>
 #include <hv/options.h>
+#include <hv/pci_report.h>
+#include <hv/selftest.h>
 #include <hv/platform.h>
 #include <lib/console.h>
 #include <lib/panic.h>
@@ -119,5 +122,9 @@ void boot_main(void *qemu_fdt)
 	cpu_wait_secondaries(platform.fdt_cpus, platform.tb_hz / 10);
 	report();
 	debug_crash();
+	phb_init(fdt);
+	pci_report();
+	if (options_is("selftest", "dma"))
+		selftest_dma();
 	hv_main();
 }

@@ -293,6 +293,16 @@ class Machine:
         os.unlink(path)
         return data
 
+    def quit(self, timeout=10):
+        """Ask QEMU to exit through QMP (useful with -no-shutdown, where a
+        guest power-off only stops the VM) and wait for it: QEMU's log is
+        complete once it has exited. Returns the exit status."""
+        try:
+            self.qmp("quit")
+        except (QemuError, OSError):
+            pass                                  # QEMU may close first
+        return self.wait_exit(timeout)
+
     def log(self):
         """QEMU's -d/-trace log so far."""
         try:

@@ -1,0 +1,232 @@
+/*
+ * PHB3, the POWER8 PCIe host bridge (phb-and-tce.md §8): what differs
+ * from PHB4.
+ *
+ *   - The PBCQ BARs are firmware's (QEMU presets them, as hostboot does on
+ *     hardware): they are read back and only BAR_EN is written.
+ *   - M32 is three PHB registers plus an enable bit, not an MBT entry.
+ *   - The root port answers through CONFIG_ADDRESS/DATA like any device.
+ *   - 256 PEs, an 8-bit PE field in TCE_KILL, 512 TVEs (9-bit IODA index).
+ *   - Kills are fire-and-forget: the register keeps the value written and
+ *     there is no queue status to wait on, so completion is a read-back
+ *     that orders the kill before anything the caller does next. Single
+ *     page kills work (no HW560152), so small ranges are killed by page.
+ */
+#include <arch/io.h>
+#include <drivers/phb.h>
+#include <drivers/phb3-regs.h>
+#include <drivers/xscom.h>
+#include <iommu/tce_table.h>
+
+#define PHB3_NUM_PES		256
+#define PHB3_KILL_THRESHOLD	64
+
+static const struct phb_hw_ops phb3_hw_ops;
+static const struct phb_ops phb3_iommu_ops;
+static const struct pci_cfg_ops phb3_cfg_ops;
+
+/* --- bring-up ---------------------------------------------------------------- */
+
+/* PHB_VERSION through the SPCI ASB window, which needs no BAR. */
+static bool phb3_xscom_probe(struct phb *p)
+{
+	uint64_t v;
+
+	if (xscom_write(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_ADDR, PHB3_VERSION))
+		return false;
+	if (xscom_read(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_DATA, &v) || !v)
+		return false;
+	p->version = v;
+	return true;
+}
+
+static bool nest_read(struct phb *p, uint32_t reg, uint64_t *val)
+{
+	return xscom_read(p->chip_id, p->xscom_nest + reg, val) == 0;
+}
+
+static uint64_t mask_size(uint64_t mask)
+{
+	return ((~(mask >> PHB3_NEST_BAR_SHIFT)) & PHB3_NEST_MASK_BITS) + 1;
+}
+
+static bool phb3_enable_bars(struct phb *p)
+{
+	uint64_t m64, m64_mask, m32, m32_mask, regs;
+
+	if (!nest_read(p, PHB3_NEST_MMIO_BAR0, &m64) ||
+	    !nest_read(p, PHB3_NEST_MMIO_MASK0, &m64_mask) ||
+	    !nest_read(p, PHB3_NEST_MMIO_BAR1, &m32) ||
+	    !nest_read(p, PHB3_NEST_MMIO_MASK1, &m32_mask) ||
+	    !nest_read(p, PHB3_NEST_PHB_BAR, &regs) || !m32 || !regs)
+		return false;
+	p->m64_cpu = m64 >> PHB3_NEST_BAR_SHIFT;
+	p->m64_size = m64 ? mask_size(m64_mask) : 0;
+	p->m32_cpu = m32 >> PHB3_NEST_BAR_SHIFT;
+	p->regs = regs >> PHB3_NEST_BAR_SHIFT;
+	/* The M32 window must fit in the MMIO1 BAR. */
+	if (mask_size(m32_mask) < PHB_M32_SIZE)
+		return false;
+	return xscom_write(p->chip_id, p->xscom_nest + PHB3_NEST_BAR_EN,
+			   PHB3_BAR_EN_MMIO0 | PHB3_BAR_EN_MMIO1 | PHB3_BAR_EN_PHB) == 0;
+}
+
+bool phb3_setup(struct phb *p)
+{
+	p->hw = &phb3_hw_ops;
+	if (!phb3_xscom_probe(p))
+		return false;
+	if (!phb3_enable_bars(p)) {
+		p->why_absent = "BARs not set by firmware";
+		return false;
+	}
+	if (phb_read(p, PHB3_VERSION) != p->version) {
+		p->why_absent = "register space not mapped";
+		return false;
+	}
+	p->num_pes = PHB3_NUM_PES;
+	p->reserved_pe = p->num_pes - 1;
+	return true;
+}
+
+static void ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc)
+{
+	phb_write(p, PHB3_IODA_ADDR, (autoinc ? PHB3_IODA_AD_AUTOINC : 0) |
+		  SETFIELD(PHB3_IODA_AD_TSEL, 0ULL, table) |
+		  SETFIELD(PHB3_IODA_AD_TADR, 0ULL, index));
+}
+
+static void phb3_m32_init(struct phb *p)
+{
+	phb_write(p, PHB3_M32_BASE_ADDR, p->m32_cpu);
+	phb_write(p, PHB3_M32_BASE_MASK, ~(PHB_M32_SIZE - 1) & PHB3_NEST_MASK_BITS);
+	phb_write(p, PHB3_M32_START_ADDR, PHB_M32_PCI_BASE);
+	phb_write(p, PHB3_PHB3_CONFIG, phb_read(p, PHB3_PHB3_CONFIG) | PHB3_CONFIG_M32_EN);
+}
+
+static void phb3_init(struct phb *p)
+{
+	unsigned int i;
+
+	phb_write(p, PHB3_RTT_BAR, PHB3_RTT_BAR_ENABLE |
+		  ((uint64_t)(uintptr_t)p->rtt & PHB3_RTT_BAR_BASE));
+	ioda_select(p, IODA2_TBL_TVT, 0, true);
+	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
+		phb_write(p, PHB3_IODA_DATA0, 0);
+	phb3_m32_init(p);
+	p->pci.cfg = &phb3_cfg_ops;
+	p->pci.mem_pci = PHB_M32_PCI_BASE;
+	p->pci.mem_cpu = p->m32_cpu;
+	p->pci.mem_size = PHB_M32_SIZE;
+	p->iommu.ops = &phb3_iommu_ops;
+	p->iommu.kill_threshold = PHB3_KILL_THRESHOLD;
+	p->iommu.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 24) | (1ULL << 28);
+}
+
+static void phb3_rtc_invalidate(struct phb *p)
+{
+	phb_write(p, PHB3_RTC_INVALIDATE, PHB3_RTC_INVALIDATE_ALL);
+}
+
+static const struct phb_hw_ops phb3_hw_ops = {
+	.model = "phb3",
+	.init = phb3_init,
+	.rtc_invalidate = phb3_rtc_invalidate,
+};
+
+/* --- config space ------------------------------------------------------------ */
+
+static uint32_t phb3_cfg_read(struct pci_host *h, uint16_t bdf, uint32_t off, unsigned int size)
+{
+	return phb_cfg_read(phb_from_host(h), bdf, off, size);
+}
+
+static void phb3_cfg_write(struct pci_host *h, uint16_t bdf, uint32_t off, unsigned int size,
+			   uint32_t val)
+{
+	phb_cfg_write(phb_from_host(h), bdf, off, size, val);
+}
+
+static const struct pci_cfg_ops phb3_cfg_ops = {
+	.read = phb3_cfg_read,
+	.write = phb3_cfg_write,
+};
+
+/* --- IOMMU operations ---------------------------------------------------------- */
+
+static int phb3_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
+			   const struct tce_table *tbl)
+{
+	struct phb *p = phb_from_iommu(iphb);
+	uint64_t tve;
+	int rc;
+
+	if (pe >= p->num_pes)
+		return IOMMU_EINVAL;
+	rc = phb_tve_encode(p, window, tbl, &tve);
+	if (rc)
+		return rc;
+	lock_take(&p->lock);
+	ioda_select(p, IODA2_TBL_TVT, pe * TCE_WINDOWS + (unsigned int)window, false);
+	phb_write(p, PHB3_IODA_DATA0, tve);
+	lock_release(&p->lock);
+	return IOMMU_OK;
+}
+
+/* The read-back cannot complete before the PHB has taken the stores. */
+static void kill_complete(struct phb *p)
+{
+	(void)phb_read(p, PHB3_TCE_KILL);
+}
+
+static int phb3_kill_pe(struct iommu_phb *iphb, uint32_t pe)
+{
+	struct phb *p = phb_from_iommu(iphb);
+
+	iphb->kills_pe++;
+	lock_take(&p->lock);
+	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_PE | SETFIELD(PHB3_TCE_KILL_PENUM, 0ULL, pe));
+	kill_complete(p);
+	lock_release(&p->lock);
+	return IOMMU_OK;
+}
+
+static int phb3_kill_all(struct iommu_phb *iphb)
+{
+	struct phb *p = phb_from_iommu(iphb);
+
+	iphb->kills_all++;
+	lock_take(&p->lock);
+	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ALL);
+	kill_complete(p);
+	lock_release(&p->lock);
+	return IOMMU_OK;
+}
+
+/* One write per page: KILL_ONE | page bus address | PE. */
+static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
+			   uint64_t npages, unsigned int page_shift)
+{
+	struct phb *p = phb_from_iommu(iphb);
+	uint64_t page = 1ULL << page_shift, i;
+
+	if (!npages)
+		return IOMMU_OK;
+	if (page_shift < 12 || (bus & (page - 1)))
+		return phb3_kill_pe(iphb, pe);
+	iphb->kills_range++;
+	lock_take(&p->lock);
+	for (i = 0; i < npages; i++)
+		phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ONE |
+			  SETFIELD(PHB3_TCE_KILL_PENUM, bus + i * page, pe));
+	kill_complete(p);
+	lock_release(&p->lock);
+	return IOMMU_OK;
+}
+
+static const struct phb_ops phb3_iommu_ops = {
+	.set_window = phb3_set_window,
+	.kill_range = phb3_kill_range,
+	.kill_pe = phb3_kill_pe,
+	.kill_all = phb3_kill_all,
+};

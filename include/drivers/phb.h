@@ -1,0 +1,149 @@
+/*
+ * PCIe host bridges (PHBs): PHB4 on POWER9 (drivers/phb4.c), PHB3 on
+ * POWER8 (drivers/phb3.c), and what they share (drivers/phb.c): the walk
+ * of the FDT's PEC/PBCQ nodes, the PHB and PE pools, RTT ownership, PE
+ * assignment after enumeration, and the accessors the rest of the
+ * hypervisor uses (boot listing, debug shell, IOMMU core).
+ *
+ * A PHB is named by its chip id and its index on the chip ("phb0:1"); its
+ * PCI domain is (chip << 4) | index. Each present PHB gets:
+ *   - its register space, 32-bit MMIO window (M32: CPU window onto PCI
+ *     0x80000000-0xffffffff) and, on PHB4, M64 and ESB BARs;
+ *   - an RTT (RID -> PE table) in hypervisor memory, every RID on the
+ *     reserved PE (the PHB's last PE) until a device is given its own;
+ *   - an empty TVT (every DMA window invalid);
+ *   - one PE per endpoint function found behind its root port, numbered
+ *     from 1.
+ */
+#ifndef DRIVERS_PHB_H
+#define DRIVERS_PHB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/ppc.h>
+#include <drivers/pci.h>
+#include <iommu/phb_ops.h>
+#include <lib/lock.h>
+
+#define PHB_MAX			12	/* 2 chips x 6 PHB4s, 4 chips x 3 PHB3s */
+#define PHB_PE_MAX		PCI_MAX_DEVS
+#define PHB_RTT_ENTRIES		65536	/* one big-endian u16 per RID */
+#define PHB_RTT_SIZE		(PHB_RTT_ENTRIES * 2)	/* 128 KiB, its alignment */
+#define PHB_M32_PCI_BASE	0x80000000ULL
+#define PHB_M32_SIZE		0x80000000ULL
+
+/* The first PE handed out; 0 is left unused so that a zeroed RTT entry
+ * (a bug) never lands in a device's PE. */
+#define PHB_FIRST_PE		1
+
+/* Config access registers, identical on PHB3 and PHB4 */
+#define PHB_CONFIG_DATA		0x130	/* little-endian, 1/2/4 bytes */
+#define PHB_CONFIG_ADDRESS	0x140
+#define PHB_CA_ENABLE		PPC_BIT(0)
+#define PHB_CA_BDFN		PPC_BITMASK(4, 19)
+#define PHB_CA_REG		PPC_BITMASK(20, 31)
+
+/* TVE, identical in IODA2 (PHB3) and IODA3 (PHB4) */
+#define PHB_TVE_TABLE_ADDR	PPC_BITMASK(0, 47)	/* top level >> 12 */
+#define PHB_TVE_NUM_LEVELS	PPC_BITMASK(48, 50)	/* levels - 1 */
+#define PHB_TVE_TABLE_SIZE	PPC_BITMASK(51, 55)	/* log2(level bytes) - 11 */
+#define PHB_TVE_IO_PSIZE	PPC_BITMASK(59, 63)	/* log2(page) - 11; 0 = bypass */
+
+enum phb_model {
+	PHB_MODEL_PHB3 = 3,
+	PHB_MODEL_PHB4 = 4,
+};
+
+struct phb;
+
+/* What a PHB generation does for the common code. */
+struct phb_hw_ops {
+	const char *model;		/* "phb3", "phb4" */
+	/* Point the PHB at its RTT, clear the TVT, open the M32 window. */
+	void (*init)(struct phb *p);
+	/* Drop the PHB's cached RID -> PE translations. */
+	void (*rtc_invalidate)(struct phb *p);
+};
+
+struct phb {
+	/* ops, kill policy, and kill counters: the driver counts each kill
+	 * operation it performs (kill_range counts once per call) */
+	struct iommu_phb iommu;
+	struct pci_host pci;		/* config access, M32 window */
+	const struct phb_hw_ops *hw;
+	enum phb_model model;
+	uint32_t chip_id, index;
+	bool present;			/* answered the XSCOM probe and came up */
+	const char *why_absent;		/* !present but answered: why */
+	uint64_t version;		/* PHB_VERSION */
+	/* XSCOM addresses (PCB) of this PHB's units, from the FDT */
+	uint64_t xscom_nest, xscom_pci, xscom_ind;
+	uint64_t regs;			/* register space (MMIO) */
+	uint64_t m32_cpu, m64_cpu, m64_size;
+	uint32_t num_pes, reserved_pe, next_pe;
+	uint16_t *rtt;			/* big-endian PE per RID */
+	struct lock lock;		/* address/data register pairs, kills */
+	char name[12];			/* "phb<chip>:<index>" */
+};
+
+/*
+ * One PE: a device function behind a PHB, with its own RTT entry and its
+ * own pair of TVEs. The IOMMU core links PEs to TCE tables through `group`.
+ */
+struct phb_pe {
+	struct phb *phb;
+	uint32_t pe;
+	struct pci_dev *dev;
+	/* The IOMMU core's per-PE state (its struct table_group); the PHB
+	 * code never touches it. */
+	void *group;
+};
+
+/* Probe every PHB the FDT names on every chip, bring up the present ones,
+ * enumerate behind them and give each endpoint a PE. Call once at boot. */
+void phb_init(const void *fdt);
+
+/* PHBs in (chip, index) order, absent ones included. */
+unsigned int phb_count(void);
+struct phb *phb_get(unsigned int i);
+struct phb *phb_of_dev(const struct pci_dev *dev);
+static inline uint16_t phb_domain(const struct phb *p)
+{
+	return (uint16_t)((p->chip_id << 4) | p->index);
+}
+
+/* PEs in assignment order. */
+unsigned int phb_pe_count(void);
+struct phb_pe *phb_pe_get(unsigned int i);
+struct phb_pe *phb_pe_of_dev(const struct pci_dev *dev);
+
+static inline struct phb *phb_from_iommu(struct iommu_phb *iphb)
+{
+	return (struct phb *)((char *)iphb - offsetof(struct phb, iommu));
+}
+
+static inline struct phb *phb_from_host(struct pci_host *host)
+{
+	return (struct phb *)((char *)host - offsetof(struct phb, pci));
+}
+
+/* --- for drivers/phb3.c and drivers/phb4.c only ------------------------- */
+
+/* Bring-up of one PHB: presence through XSCOM, BARs, register space,
+ * version, PE count. False (with p->why_absent) if it is not there. */
+bool phb4_setup(struct phb *p);
+bool phb3_setup(struct phb *p);
+
+uint64_t phb_read(struct phb *p, uint32_t reg);
+void phb_write(struct phb *p, uint32_t reg, uint64_t val);
+/* Config access through CONFIG_ADDRESS/CONFIG_DATA (both generations). */
+uint32_t phb_cfg_read(struct phb *p, uint16_t bdf, uint32_t off, unsigned int size);
+void phb_cfg_write(struct phb *p, uint16_t bdf, uint32_t off, unsigned int size,
+		   uint32_t val);
+/* The TVE for tbl (NULL: 0, invalid), or IOMMU_EINVAL if this PHB cannot
+ * express it (page size, levels, level size, alignment, window base). */
+int phb_tve_encode(const struct phb *p, int window, const struct tce_table *tbl,
+		   uint64_t *tve);
+
+#endif /* DRIVERS_PHB_H */
