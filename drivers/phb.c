@@ -291,7 +291,9 @@ static bool pe_alloc(struct phb *p, struct pci_dev *dev)
 		return false;
 	dev->pe = (int)p->next_pe++;
 	p->rtt[dev->bdf] = __builtin_bswap16((uint16_t)dev->pe);
-	pes[nr_pes++] = (struct phb_pe){ .phb = p, .pe = (uint32_t)dev->pe, .dev = dev };
+	pes[nr_pes] = (struct phb_pe){ .phb = p, .pe = (uint32_t)dev->pe, .dev = dev };
+	table_group_init(&pes[nr_pes].group, &p->iommu, (uint32_t)dev->pe);
+	nr_pes++;
 	return true;
 }
 

@@ -15,6 +15,7 @@
 #include <drivers/uart.h>
 #include <drivers/xscom.h>
 #include <hv/main.h>
+#include <hv/memory.h>
 #include <hv/options.h>
 #include <hv/pci_report.h>
 #include <hv/selftest.h>
@@ -122,6 +123,7 @@ void boot_main(void *qemu_fdt)
 	cpu_wait_secondaries(platform.fdt_cpus, platform.tb_hz / 10);
 	report();
 	debug_crash();
+	memory_init();
 	phb_init(fdt);
 	pci_report();
 	if (options_is("selftest", "dma"))

@@ -3,31 +3,32 @@
  * by tests/system/test_phb.py (QMP memory reads, QEMU's guest_errors log
  * and its MMIO write trace).
  *
- * Until the IOMMU core lands, the TCE table is built by hand: one static
- * 4 KiB single-level table (512 entries, 4 KiB pages, a 2 MiB window at
- * bus 0), linked through TVE #0 to the PE of every edu device found, so
- * that one table is shared by every PE (two functions of one PHB and a
- * function on another PHB in the shared-table test). Edu k uses entries
- * 3k+1 (source, read-only), 3k+2 (destination, write-only) and 3k+3 (a
- * second destination that gets unmapped).
+ * One TCE table from the pool (4 KiB pages, a 2 MiB window at bus 0,
+ * one level) is linked through TVE #0 to the PE of every edu device found,
+ * so that one table is shared by every PE (two functions of one PHB and a
+ * function on another PHB in the shared-table test). Updates go through
+ * the IOMMU core, which issues the kills: one PE kill per linked PE on
+ * PHB4, one range kill per changed range on PHB3. Edu k uses entries 3k+1
+ * (source, read-only), 3k+2 (destination, write-only) and 3k+3 (a second
+ * destination that gets unmapped). The hypervisor plays the guest: its
+ * memory map is the identity over its own first 16 MiB.
  *
  * Console protocol, one line each, in this order (hex without padding):
  *
  *   selftest: dma table 0x<pa> entries 512 page 0x1000 edus <n>
  *   selftest: phase link         TVE #0 of every edu's PE -> the table
  *   selftest: link <bdf> pe <n> <phb> window 0 ok|failed
- *   selftest: phase map          the 3 entries per edu, then the kill fan-out
+ *   selftest: phase map          the 3 entries per edu in one list update
  *   selftest: phase dma
  *   selftest: edu <bdf> pe <n> src 0x<pa> dst 0x<pa> bytes 256 ok|mismatch|timeout
- *   selftest: phase update       one update: every 3k+3 entry cleared, then
- *                                one PE kill per linked PE
- *   selftest: update cleared <n> tce(s), killed <n> pe(s)
+ *   selftest: phase update       one list update over entries 3..3n that
+ *                                clears every 3k+3 entry
+ *   selftest: update changed <n> tce(s), kills <n>
  *   selftest: phase blocked
  *   selftest: edu <bdf> pe <n> unmapped dst 0x<pa> bus 0x<bus> bytes 256 issued|timeout
  *   selftest: phase nochange     the same update again: nothing changes, no kill
- *   selftest: nochange rewrote <n> tce(s), changed <n>, killed <n> pe(s)
- *   selftest: phase range        page kills where the PHB takes them
- *   selftest: range <bdf> pe <n> bus 0x<bus> pages 1 ok|failed   (PHB3 only)
+ *   selftest: nochange changed <n> tce(s), kills <n>
+ *   selftest: phase unlink       every PE unlinked (TVE cleared, PE killed)
  *   selftest: done
  *
  * Every register write of a phase happens after its "phase" line reaches
@@ -44,29 +45,30 @@
 #include <hv/main.h>
 #include <hv/platform.h>
 #include <hv/selftest.h>
+#include <hv/memory.h>
+#include <iommu/guest_mem.h>
+#include <iommu/table_group.h>
 #include <iommu/tce_table.h>
 
 #define ST_MAX_EDU	8
 #define ST_BYTES	256
 #define ST_PAGE_SHIFT	12
 #define ST_PAGE		(1u << ST_PAGE_SHIFT)
-#define ST_LEVEL_SHIFT	9
-#define ST_TCES		(1u << ST_LEVEL_SHIFT)
+#define ST_WINDOW	(2ULL << 20)
 #define ST_DMA_TIMEOUT_US 2000000
 
 enum { ST_SRC, ST_DST, ST_DST2, ST_PAGES_PER_EDU };
 
 struct st_edu {
 	struct pci_dev *dev;
-	struct phb *phb;
-	uint32_t pe;
+	struct phb_pe *pe;
 	char name[PCI_NAME_LEN];
 };
 
-/* A level must be aligned to its size: the PHB ORs the index into it. */
-static uint64_t tce_level[ST_TCES] __attribute__((aligned(ST_TCES * 8)));
 static uint8_t pages[ST_MAX_EDU][ST_PAGES_PER_EDU][ST_PAGE] __attribute__((aligned(ST_PAGE)));
-static struct tce_table table;
+static uint64_t list[ST_MAX_EDU * ST_PAGES_PER_EDU];
+static struct tce_table *table;
+static const struct guest_mem self_mem = { 1, { { 0, 0, 16ULL << 20 } } };
 static struct st_edu edus[ST_MAX_EDU];
 static unsigned int nr_edus;
 
@@ -85,46 +87,18 @@ static uint64_t page_pa(unsigned int k, unsigned int which)
 	return (uint64_t)(uintptr_t)pages[k][which];
 }
 
-/* Store one entry (big-endian, as the PHB reads it); true if it changed. */
-static bool tce_store(unsigned int index, uint64_t tce)
+static bool table_init(void)
 {
-	uint64_t be = __builtin_bswap64(tce);
-	bool changed = tce_level[index] != be;
-
-	tce_level[index] = be;
-	return changed;
-}
-
-/* What the IOMMU core will do after an update: one PE kill per PE linked
- * to the table. Returns the number of kills that completed. */
-static unsigned int kill_linked(void)
-{
-	unsigned int k, n = 0;
-
-	for (k = 0; k < nr_edus; k++) {
-		struct iommu_phb *iphb = &edus[k].phb->iommu;
-
-		if (iphb->ops->kill_pe(iphb, edus[k].pe) == IOMMU_OK)
-			n++;
-		else
-			printf("selftest: kill %s pe %u failed\n", edus[k].name, edus[k].pe);
-	}
-	return n;
-}
-
-static void table_init(void)
-{
-	memset(tce_level, 0, sizeof(tce_level));
-	table = (struct tce_table){
-		.bus_offset = 0,
-		.window_size = (uint64_t)ST_TCES << ST_PAGE_SHIFT,
-		.page_shift = ST_PAGE_SHIFT,
-		.hw_page_shift = ST_PAGE_SHIFT,
-		.levels = 1,
-		.level_shift = ST_LEVEL_SHIFT,
-		.top = tce_level,
-		.top_hpa = (uint64_t)(uintptr_t)tce_level,
+	const struct tce_table_geometry geo = {
+		.bus_offset = 0, .window_size = ST_WINDOW, .page_shift = ST_PAGE_SHIFT,
+		.hw_page_shift = ST_PAGE_SHIFT, .levels = 1,
 	};
+	int err = IOMMU_EINVAL;
+
+	table = hv_tce_pool() ? tce_table_create(hv_tce_pool(), &geo, &err) : NULL;
+	if (!table)
+		printf("selftest: no TCE table: %s\n", iommu_strerror(err));
+	return table != NULL;
 }
 
 static void find_edus(void)
@@ -136,11 +110,10 @@ static void find_edus(void)
 		struct pci_dev *dev = pci_dev_get(i);
 		struct st_edu *e = &edus[nr_edus];
 
-		if (!edu_probe(dev) || dev->pe < 0)
+		if (!edu_probe(dev) || !phb_pe_of_dev(dev))
 			continue;
 		e->dev = dev;
-		e->phb = phb_of_dev(dev);
-		e->pe = (uint32_t)dev->pe;
+		e->pe = phb_pe_of_dev(dev);
 		pci_dev_name(dev, e->name);
 		nr_edus++;
 	}
@@ -153,26 +126,39 @@ static void link_all(void)
 	printf("selftest: phase link\n");
 	for (k = 0; k < nr_edus; k++) {
 		struct st_edu *e = &edus[k];
-		int rc = e->phb->iommu.ops->set_window(&e->phb->iommu, e->pe, 0, &table);
+		int rc = iommu_link(table, &e->pe->group, 0);
 
-		printf("selftest: link %s pe %u %s window 0 %s\n", e->name, e->pe,
-		       e->phb->name, rc ? "failed" : "ok");
+		printf("selftest: link %s pe %u %s window 0 %s\n", e->name, e->pe->pe,
+		       e->pe->phb->name, rc ? iommu_strerror(rc) : "ok");
+	}
+}
+
+/* Entries 3k+1 .. 3k+3 of every edu, as mapped by phase_map. */
+static void fill_list(bool clear_dst2)
+{
+	unsigned int k;
+
+	for (k = 0; k < nr_edus; k++) {
+		list[3 * k + ST_SRC] = page_pa(k, ST_SRC) | TCE_READ;
+		list[3 * k + ST_DST] = page_pa(k, ST_DST) | TCE_WRITE;
+		list[3 * k + ST_DST2] = clear_dst2 ? 0 : page_pa(k, ST_DST2) | TCE_WRITE;
 	}
 }
 
 static void phase_map(void)
 {
 	unsigned int k, i;
+	int rc;
 
 	printf("selftest: phase map\n");
-	for (k = 0; k < nr_edus; k++) {
+	for (k = 0; k < nr_edus; k++)
 		for (i = 0; i < ST_BYTES; i++)
 			pages[k][ST_SRC][i] = (uint8_t)(0x5a + 0x35 * k + 7 * i);
-		tce_store(tce_index(k, ST_SRC), page_pa(k, ST_SRC) | TCE_READ);
-		tce_store(tce_index(k, ST_DST), page_pa(k, ST_DST) | TCE_WRITE);
-		tce_store(tce_index(k, ST_DST2), page_pa(k, ST_DST2) | TCE_WRITE);
-	}
-	kill_linked();
+	fill_list(false);
+	rc = tce_table_put_list(table, &self_mem, bus_addr(0, ST_SRC), list,
+				ST_PAGES_PER_EDU * nr_edus);
+	if (rc)
+		printf("selftest: map failed: %s\n", iommu_strerror(rc));
 }
 
 static const char *dma_result(int rc, bool match)
@@ -195,28 +181,30 @@ static void phase_dma(void)
 		if (!rc)
 			rc = edu_dma(e->dev, EDU_TO_MEMORY, bus_addr(k, ST_DST), 0, ST_BYTES,
 				     timeout);
-		printf("selftest: edu %s pe %u src 0x%lx dst 0x%lx bytes %u %s\n", e->name, e->pe,
-		       page_pa(k, ST_SRC), page_pa(k, ST_DST), ST_BYTES,
+		printf("selftest: edu %s pe %u src 0x%lx dst 0x%lx bytes %u %s\n", e->name,
+		       e->pe->pe, page_pa(k, ST_SRC), page_pa(k, ST_DST), ST_BYTES,
 		       dma_result(rc, !memcmp(pages[k][ST_SRC], pages[k][ST_DST], ST_BYTES)));
 	}
 }
 
-/* Clear (or, `again`, re-clear) every second destination as one update;
- * kill only if an entry changed, as the core will decide. */
+/* One list update over entries 3..3n: every second destination cleared,
+ * the entries between rewritten unchanged. The core kills only if some
+ * hardware entry changed. */
 static void update_dst2(bool again)
 {
-	unsigned int k, changed = 0, killed = 0;
+	uint64_t changed = table->stats.entries_changed;
+	uint64_t kills = table->stats.kills_pe + table->stats.kills_range;
+	unsigned int n = ST_PAGES_PER_EDU * nr_edus - ST_DST2;
+	int rc;
 
 	printf("selftest: phase %s\n", again ? "nochange" : "update");
-	for (k = 0; k < nr_edus; k++)
-		changed += tce_store(tce_index(k, ST_DST2), 0);
-	if (changed)
-		killed = kill_linked();
-	if (again)
-		printf("selftest: nochange rewrote %u tce(s), changed %u, killed %u pe(s)\n",
-		       nr_edus, changed, killed);
-	else
-		printf("selftest: update cleared %u tce(s), killed %u pe(s)\n", changed, killed);
+	fill_list(true);
+	rc = tce_table_put_list(table, &self_mem, bus_addr(0, ST_DST2), list + ST_DST2, n);
+	if (rc)
+		printf("selftest: update failed: %s\n", iommu_strerror(rc));
+	printf("selftest: %s changed %lu tce(s), kills %lu\n", again ? "nochange" : "update",
+	       table->stats.entries_changed - changed,
+	       table->stats.kills_pe + table->stats.kills_range - kills);
 }
 
 static void phase_blocked(void)
@@ -230,52 +218,39 @@ static void phase_blocked(void)
 		int rc = edu_dma(e->dev, EDU_TO_MEMORY, bus_addr(k, ST_DST2), 0, ST_BYTES, timeout);
 
 		printf("selftest: edu %s pe %u unmapped dst 0x%lx bus 0x%lx bytes %u %s\n", e->name,
-		       e->pe, page_pa(k, ST_DST2), bus_addr(k, ST_DST2), ST_BYTES,
+		       e->pe->pe, page_pa(k, ST_DST2), bus_addr(k, ST_DST2), ST_BYTES,
 		       rc ? "timeout" : "issued");
 	}
 }
 
-/* kill_range is only for PHBs that take page kills (kill_threshold > 0). */
-static void phase_range(void)
+static void unlink_all(void)
 {
 	unsigned int k;
 
-	printf("selftest: phase range\n");
+	printf("selftest: phase unlink\n");
 	for (k = 0; k < nr_edus; k++) {
-		struct st_edu *e = &edus[k];
-		struct iommu_phb *iphb = &e->phb->iommu;
-		int rc;
-
-		if (!iphb->kill_threshold)
-			continue;
-		rc = iphb->ops->kill_range(iphb, e->pe, bus_addr(k, ST_DST2), 1, ST_PAGE_SHIFT);
-		printf("selftest: range %s pe %u bus 0x%lx pages 1 %s\n", e->name, e->pe,
-		       bus_addr(k, ST_DST2), rc ? "failed" : "ok");
-	}
-}
-
-static void finish(void)
-{
-	unsigned int k;
-
-	for (k = 0; k < nr_edus; k++)
 		pci_set_master(edus[k].dev, false);
-	printf("selftest: done\n");
+		iommu_unlink(table, &edus[k].pe->group);
+	}
+	tce_table_put(table);
 }
 
 void selftest_dma(void)
 {
-	table_init();
+	if (!table_init()) {
+		printf("selftest: done\n");
+		hv_power_off();
+	}
 	find_edus();
-	printf("selftest: dma table 0x%lx entries %u page 0x%x edus %u\n", table.top_hpa,
-	       ST_TCES, ST_PAGE, nr_edus);
+	printf("selftest: dma table 0x%lx entries %lu page 0x%x edus %u\n", table->top_hpa,
+	       tce_table_entries(table), ST_PAGE, nr_edus);
 	link_all();
 	phase_map();
 	phase_dma();
 	update_dst2(false);
 	phase_blocked();
 	update_dst2(true);
-	phase_range();
-	finish();
+	unlink_all();
+	printf("selftest: done\n");
 	hv_power_off();
 }

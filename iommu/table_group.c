@@ -129,7 +129,6 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
 		/* The PE may still cache entries of whatever it used before. */
 		rc = phb->ops->kill_pe(phb, grp->pe);
 		grp->stats.kills_pe++;
-		phb->kills_pe++;
 		if (rc)
 			phb->ops->set_window(phb, grp->pe, window, NULL);
 	}
@@ -168,7 +167,6 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 	if (phb->ops->set_window(phb, grp->pe, w, NULL) || phb->ops->kill_pe(phb, grp->pe))
 		rc = IOMMU_EHW;
 	grp->stats.kills_pe++;
-	phb->kills_pe++;
 	list_remove(tbl, l);
 	__atomic_store_n(&grp->windows[w], NULL, __ATOMIC_RELEASE);
 	lock_release(&grp->lock);

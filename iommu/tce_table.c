@@ -518,7 +518,6 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 		if (!ranges_fit(ch, phb->kill_threshold)) {
 			r = phb->ops->kill_pe(phb, g->pe);
 			g->stats.kills_pe++;
-			phb->kills_pe++;
 			tbl->stats.kills_pe++;
 		} else {
 			for (i = 0; i < ch->n && !r; i++) {
@@ -526,7 +525,6 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 							 (ch->r[i].first << tbl->hw_page_shift),
 							 ch->r[i].count, tbl->hw_page_shift);
 				g->stats.kills_range++;
-				phb->kills_range++;
 				tbl->stats.kills_range++;
 			}
 		}

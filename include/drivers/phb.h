@@ -24,6 +24,7 @@
 #include <arch/ppc.h>
 #include <drivers/pci.h>
 #include <iommu/phb_ops.h>
+#include <iommu/table_group.h>
 #include <lib/lock.h>
 
 #define PHB_MAX			12	/* 2 chips x 6 PHB4s, 4 chips x 3 PHB3s */
@@ -95,9 +96,9 @@ struct phb_pe {
 	struct phb *phb;
 	uint32_t pe;
 	struct pci_dev *dev;
-	/* The IOMMU core's per-PE state (its struct table_group); the PHB
-	 * code never touches it. */
-	void *group;
+	/* The IOMMU core's per-PE state: the tables this PE translates
+	 * through. The PHB code only initialises it. */
+	struct table_group group;
 };
 
 /* Probe every PHB the FDT names on every chip, bring up the present ones,

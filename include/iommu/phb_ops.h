@@ -47,7 +47,8 @@ struct iommu_phb {
 	uint64_t kill_threshold;
 	/* Bit n set: IOMMU pages of 1 << n bytes are supported. */
 	uint64_t page_sizes;
-	/* Kill operations issued to this PHB. */
+	/* Kill operations this PHB performed, counted by its driver (a range
+	 * kill counts once, however many register writes it takes). */
 	uint64_t kills_range, kills_pe, kills_all;
 };
 
