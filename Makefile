@@ -13,7 +13,7 @@
 MACHINE ?= powernv9
 CONFIG  ?= configs/demo.dts
 
-PUBLIC := all run test bench image host-tests check-fp
+PUBLIC := all run test bench image host-tests check-fp tsan
 .PHONY: $(PUBLIC) setup clean distclean
 
 ifeq ($(TCEVISOR_SUBMAKE),)

@@ -22,7 +22,7 @@ static struct group_link *link_alloc(void)
 		if (!link_pool[i].in_use) {
 			l = &link_pool[i];
 			l->in_use = 1;
-			links_used++;
+			__atomic_add_fetch(&links_used, 1, __ATOMIC_RELAXED);
 			break;
 		}
 	}
@@ -38,7 +38,7 @@ static void link_free(struct group_link *l)
 	l->tbl = NULL;
 	l->grp = NULL;
 	l->next = NULL;
-	links_used--;
+	__atomic_sub_fetch(&links_used, 1, __ATOMIC_RELAXED);
 	lock_release(&link_pool_lock);
 }
 
@@ -128,7 +128,7 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
 	if (!rc) {
 		/* The PE may still cache entries of whatever it used before. */
 		rc = phb->ops->kill_pe(phb, grp->pe);
-		grp->stats.kills_pe++;
+		group_stat_inc(&grp->stats.kills_pe);
 		if (rc)
 			phb->ops->set_window(phb, grp->pe, window, NULL);
 	}
@@ -166,7 +166,7 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 	 * only then leave the fan-out list (updates meanwhile still kill us). */
 	if (phb->ops->set_window(phb, grp->pe, w, NULL) || phb->ops->kill_pe(phb, grp->pe))
 		rc = IOMMU_EHW;
-	grp->stats.kills_pe++;
+	group_stat_inc(&grp->stats.kills_pe);
 	list_remove(tbl, l);
 	__atomic_store_n(&grp->windows[w], NULL, __ATOMIC_RELEASE);
 	lock_release(&grp->lock);

@@ -264,9 +264,8 @@ static int leaf_ensure(struct tce_table *tbl, uint64_t hw)
 				return IOMMU_ENOMEM;
 			tbl->levels_allocated++;
 			e = tce_pool_hpa(tbl->pool, child) | TCE_INDIRECT_VALID;
-			/* The child is zeroed before the PHB can see it. */
-			__atomic_thread_fence(__ATOMIC_RELEASE);
-			*slot = to_be64(e);
+			/* Release: the child is zeroed before the PHB can see it. */
+			__atomic_store_n(slot, to_be64(e), __ATOMIC_RELEASE);
 		}
 		lvl = tce_pool_va(tbl->pool, e & TCE_RPN_MASK);
 	}
@@ -514,22 +513,22 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 		int r = IOMMU_OK;
 		uint32_t i;
 
-		g->stats.updates++;
+		group_stat_inc(&g->stats.updates);
 		if (!ranges_fit(ch, phb->kill_threshold)) {
 			r = phb->ops->kill_pe(phb, g->pe);
-			g->stats.kills_pe++;
+			group_stat_inc(&g->stats.kills_pe);
 			tbl->stats.kills_pe++;
 		} else {
 			for (i = 0; i < ch->n && !r; i++) {
 				r = phb->ops->kill_range(phb, g->pe, tbl->bus_offset +
 							 (ch->r[i].first << tbl->hw_page_shift),
 							 ch->r[i].count, tbl->hw_page_shift);
-				g->stats.kills_range++;
+				group_stat_inc(&g->stats.kills_range);
 				tbl->stats.kills_range++;
 			}
 		}
 		if (r) {
-			g->stats.kill_errors++;
+			group_stat_inc(&g->stats.kill_errors);
 			rc = IOMMU_EHW;
 		}
 	}

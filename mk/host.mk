@@ -26,3 +26,12 @@ $(B)/host/test_%: $(B)/host/obj/tests/host/test_%.o $(HOST_CORE_OBJS) $(HOST_SUP
 -include $(HOST_CORE_OBJS:.o=.d) $(HOST_SUPPORT_OBJS:.o=.d) \
 	$(patsubst %,$(B)/host/obj/tests/host/%.d,$(notdir $(HOST_TESTS)))
 .SECONDARY:
+
+# ThreadSanitizer run of the concurrency stress test (longer than in `make test`).
+TSAN_SRCS := tests/host/test_concurrency.c $(wildcard iommu/*.c) lib/lock.c tests/host/host_support.c
+_tsan: $(TSAN_SRCS)
+	@mkdir -p $(B)/tsan
+	@echo "  TSAN    test_concurrency"
+	@$(HOSTCC) -std=gnu11 -g -O1 $(WARN) -Wno-error=tsan -Wno-tsan -fsanitize=thread -Iinclude -Itests/host \
+		-DSTRESS_ITERS=200000 $(TSAN_SRCS) -lcmocka -lpthread -o $(B)/tsan/test_concurrency
+	@TSAN_OPTIONS=halt_on_error=1 $(B)/tsan/test_concurrency

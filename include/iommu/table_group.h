@@ -21,6 +21,8 @@ struct tce_table;
 
 #define GROUP_LINKS_MAX		1024
 
+/* Group statistics are bumped under different locks (a group's two tables,
+ * and its own link/unlink): always atomically. */
 struct table_group_stats {
 	uint64_t updates;	/* updates of a linked table that changed entries */
 	uint64_t kills_range;	/* range kills received */
@@ -43,6 +45,11 @@ struct group_link {
 	uint8_t in_use;
 	struct group_link *next;	/* next link of the same table */
 };
+
+static inline void group_stat_inc(uint64_t *stat)
+{
+	__atomic_fetch_add(stat, 1, __ATOMIC_RELAXED);
+}
 
 void table_group_init(struct table_group *grp, struct iommu_phb *phb, uint32_t pe);
 
