@@ -1,15 +1,29 @@
 /*
- * The hypervisor's main loop on the boot CPU. For now: report ready and
- * serve a minimal console (help, poweroff) until the debug shell lands.
+ * The hypervisor proper: start the guests of the configuration, then run
+ * the scheduler. Between guest runs the boot CPU does the housekeeping:
+ * console input (routed to the focused guest or to the hv> prompt) and,
+ * with the option exit-when-done, powering off once every guest stopped.
  */
 #include <stdio.h>
 #include <string.h>
+#include <arch/cpu.h>
+#include <arch/radix.h>
+#include <arch/spr.h>
 #include <drivers/ipmi.h>
+#include <hv/config.h>
+#include <hv/guest.h>
 #include <hv/main.h>
+#include <hv/memory.h>
+#include <hv/options.h>
+#include <hv/platform.h>
+#include <hv/sched.h>
+#include <hv/vcons.h>
 #include <lib/console.h>
 #include <lib/panic.h>
-#include <arch/cpu.h>
-#include <hv/platform.h>
+
+static bool exit_when_done;
+static char line[80];
+static size_t len;
 
 void hv_power_off(void)
 {
@@ -18,40 +32,65 @@ void hv_power_off(void)
 	panic_halt();
 }
 
-static void run_command(const char *line)
+static void run_command(const char *cmd)
 {
-	if (!strcmp(line, "poweroff"))
+	if (!strcmp(cmd, "poweroff"))
 		hv_power_off();
-	else if (!strcmp(line, "help") || !line[0])
-		printf("commands: help, poweroff\n");
+	else if (!strcmp(cmd, "help") || !cmd[0])
+		printf("commands: help, poweroff (Ctrl-] moves the console focus)\n");
 	else
-		printf("unknown command '%s' (try help)\n", line);
+		printf("unknown command '%s' (try help)\n", cmd);
+}
+
+static void shell_input(int c)
+{
+	if (c == '\r' || c == '\n') {
+		line[len] = '\0';
+		printf("\n");
+		run_command(line);
+		len = 0;
+		printf("hv> ");
+	} else if (c >= 0x20 && c < 0x7f && len < sizeof(line) - 1) {
+		line[len++] = (char)c;
+		printf("%c", c);
+	}
+}
+
+void hv_housekeeping(void)
+{
+	int c;
+
+	while ((c = console_getc()) >= 0) {
+		c = vcons_input(c);
+		if (c >= 0)
+			shell_input(c);
+	}
+	if (exit_when_done && guest_count() && guest_all_stopped()) {
+		printf("tcevisor: every guest has stopped\n");
+		hv_power_off();
+	}
+}
+
+static void start_guests(void)
+{
+	unsigned int n;
+
+	if (!platform.config)
+		return;
+	if (!cpu_has_radix()) {
+		printf("guests: not on %s (no radix MMU); none started\n", cpu_model_name());
+		return;
+	}
+	radix_partition_table_init(memory_alloc_zeroed(4096));
+	n = config_start_guests(platform.config);
+	printf("guests: %u started, %u rejected\n", n, config_errors());
 }
 
 void hv_main(void)
 {
-	char line[80];
-	size_t len = 0;
-
+	exit_when_done = options_get("exit-when-done") != NULL;
+	start_guests();
 	printf("tcevisor: ready\n");
 	printf("hv> ");
-	for (;;) {
-		int c = console_getc();
-
-		if (c < 0) {
-			/* Nothing typed: sleep 1 ms rather than spin a host core. */
-			cpu_sleep_tb(platform.tb_hz / 1000);
-			continue;
-		}
-		if (c == '\r' || c == '\n') {
-			line[len] = '\0';
-			printf("\n");
-			run_command(line);
-			len = 0;
-			printf("hv> ");
-		} else if (c >= 0x20 && c < 0x7f && len < sizeof(line) - 1) {
-			line[len++] = (char)c;
-			printf("%c", c);
-		}
-	}
+	sched_start();
 }

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <hv/memory.h>
 #include <hv/options.h>
 #include <hv/platform.h>
@@ -45,6 +46,37 @@ uint64_t memory_carve(uint64_t size, uint64_t align)
 	next = start + size;
 	carved += size;
 	return start;
+}
+
+int memory_claim(uint64_t addr, uint64_t size)
+{
+	if (!size || addr + size < addr || addr < platform.mem[0].base || addr + size > limit)
+		return -2;
+	if (addr < next)
+		return -1;
+	next = addr + size;
+	carved += size;
+	return 0;
+}
+
+/* Small zeroed blocks (radix page tables), naturally aligned, from 2 MiB
+ * chunks carved on demand. */
+void *memory_alloc_zeroed(uint64_t size)
+{
+	static uint64_t chunk, used, chunk_size;
+	uint64_t off;
+
+	off = (used + size - 1) & ~(size - 1);
+	if (!chunk || off + size > chunk_size) {
+		chunk_size = size > (2ULL << 20) ? size : 2ULL << 20;
+		chunk = memory_carve(chunk_size, chunk_size);
+		if (!chunk)
+			return NULL;
+		used = off = 0;
+	}
+	used = off + size;
+	memset((void *)(uintptr_t)(chunk + off), 0, size);
+	return (void *)(uintptr_t)(chunk + off);
 }
 
 uint64_t memory_free_bytes(void)

@@ -16,6 +16,12 @@ void memory_init(void);
 /* `size` bytes aligned to `align` (a power of two), or 0 when memory is
  * exhausted. Not zeroed. */
 uint64_t memory_carve(uint64_t size, uint64_t align);
+/* Take [addr, addr + size) for a fixed placement: 0, -1 if it overlaps
+ * memory already handed out (or the hypervisor's), -2 if not in RAM. */
+int memory_claim(uint64_t addr, uint64_t size);
+/* A zeroed block of `size` (a power of two) bytes aligned to its size, for
+ * page tables; NULL when memory is exhausted. */
+void *memory_alloc_zeroed(uint64_t size);
 uint64_t memory_free_bytes(void);
 uint64_t memory_carved_bytes(void);
 

@@ -1,0 +1,89 @@
+/* Guest consoles multiplexed on the hypervisor UART (see vcons.h). */
+#include <stdio.h>
+#include <string.h>
+#include <hv/sched.h>
+#include <hv/vcons.h>
+#include <lib/console.h>
+
+static volatile unsigned int focus;	/* 0 = hypervisor */
+
+static void flush_line(struct guest *g)
+{
+	console_lock();
+	printf("[%s] %.*s\n", g->name, (int)g->cons.len, g->cons.line);
+	console_unlock();
+	g->cons.len = 0;
+}
+
+/* Called only from g's vCPUs: vCPUs of one guest may sit on several CPUs,
+ * so the line buffer is guarded by the guest lock. */
+void vcons_put(struct guest *g, const char *s, size_t n)
+{
+	size_t i;
+
+	lock_take(&g->lock);
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\r')
+			continue;
+		if (c == '\n') {
+			flush_line(g);
+			continue;
+		}
+		/* keep the console readable: no control bytes from guests */
+		g->cons.line[g->cons.len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
+		if (g->cons.len == sizeof(g->cons.line))
+			flush_line(g);
+	}
+	lock_release(&g->lock);
+}
+
+size_t vcons_get(struct guest *g, char *buf, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && g->cons.in_tail != g->cons.in_head) {
+		buf[n++] = (char)g->cons.in[g->cons.in_tail % sizeof(g->cons.in)];
+		__atomic_store_n(&g->cons.in_tail, g->cons.in_tail + 1, __ATOMIC_RELEASE);
+	}
+	return n;
+}
+
+static void next_focus(void)
+{
+	unsigned int id = focus;
+
+	do {
+		id = (id + 1) % (guest_count() + 1);
+	} while (id && (!guest_by_id(id) || guest_by_id(id)->state != GUEST_RUNNING));
+	focus = id;
+	printf("\n[focus: %s]\n", id ? guest_by_id(id)->name : "hypervisor (hv>)");
+}
+
+int vcons_input(int c)
+{
+	struct guest *g;
+
+	if (c == VCONS_FOCUS_KEY) {
+		next_focus();
+		return -1;
+	}
+	g = focus ? guest_by_id(focus) : NULL;
+	if (!g || g->state != GUEST_RUNNING) {
+		focus = 0;
+		return c;
+	}
+	/* full: drop the byte rather than block the console */
+	if (g->cons.in_head - g->cons.in_tail < sizeof(g->cons.in)) {
+		g->cons.in[g->cons.in_head % sizeof(g->cons.in)] = (uint8_t)c;
+		__atomic_store_n(&g->cons.in_head, g->cons.in_head + 1, __ATOMIC_RELEASE);
+	}
+	sched_prod(&g->vcpus[0]);
+	return -1;
+}
+
+unsigned int vcons_focus(void)
+{
+	return focus;
+}

@@ -1,0 +1,130 @@
+/*
+ * Guest partitions and their vCPUs.
+ *
+ * A guest is a radix LPAR (LPID = its id) with one contiguous block of host
+ * RAM mapped at guest-real 0, up to two DMA windows (a TCE table each,
+ * linked to the PEs of every device assigned to it), a console, and 1..4
+ * vCPUs. Guests are created once at boot from the configuration and never
+ * freed; a guest that faults is stopped and stays stopped.
+ *
+ * Lock order: guest.lock (state, LIOBN map) -> tce_table locks (iommu/)
+ *             -> PHB locks; the scheduler's run-queue lock is a leaf.
+ */
+#ifndef HV_GUEST_H
+#define HV_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arch/cpu.h>
+#include <arch/radix.h>
+#include <arch/vcpu.h>
+#include <iommu/guest_mem.h>
+#include <iommu/tce.h>
+#include <lib/lock.h>
+
+#define GUESTS_MAX		8
+#define GUEST_VCPUS_MAX		4
+#define GUEST_DEVS_MAX		8
+#define GUEST_NAME_LEN		16
+#define GUEST_REASON_LEN	112
+#define GUEST_LIOBN_BASE	0x80000000u
+/* LIOBN of window w of guest id g: one per window, unique machine-wide */
+#define GUEST_LIOBN(g, w)	(GUEST_LIOBN_BASE | ((uint32_t)(g) << 4) | (uint32_t)(w))
+/* Where a guest is entered (guest-real) and where its FDT goes. */
+#define GUEST_ENTRY		0x1000ULL
+#define GUEST_FDT_MAX		(64 << 10)
+
+struct guest;
+struct phb_pe;
+struct tce_table;
+
+enum vcpu_state {
+	VCPU_STOPPED,		/* not started yet, or stop-self */
+	VCPU_RUNNABLE,
+	VCPU_CEDED,		/* H_CEDE: waits for its DEC, a prod or input */
+	VCPU_HALTED,		/* its guest was stopped */
+};
+
+struct vcpu_stats {
+	uint64_t exits, hcalls, hdec, cede, faults;
+	uint64_t hv_ticks;	/* timebase ticks spent handling its exits */
+};
+
+struct vcpu {
+	struct regs regs;		/* the frame arch_run_vcpu() uses */
+	struct vcpu_sprs sprs;
+	struct guest *guest;
+	unsigned int index;		/* within the guest; also its cpu `reg` */
+	unsigned int hcpu;		/* host CPU (slot) it runs on */
+	volatile enum vcpu_state state;
+	volatile bool prod;		/* wake a ceded vCPU */
+	uint64_t wake_tb;		/* ceded until this timebase */
+	struct vcpu_stats stats;
+	/* H_PUT_TCE_INDIRECT's private copy of the guest's list */
+	uint64_t tce_list[512];
+};
+
+enum guest_state {
+	GUEST_FREE,
+	GUEST_RUNNING,
+	GUEST_STOPPED,
+};
+
+struct guest_window {
+	struct tce_table *tbl;		/* NULL: no such window */
+	uint32_t liobn;
+	unsigned int page_shift;
+};
+
+struct guest_console {
+	char line[128];
+	unsigned int len;
+	uint8_t in[64];			/* input waiting for H_GET_TERM_CHAR */
+	volatile unsigned int in_head, in_tail;
+};
+
+struct guest_stats {
+	uint64_t hcalls_by_rc_ok, hcalls_failed;
+};
+
+struct guest {
+	unsigned int id;		/* 1.., also its LPID */
+	char name[GUEST_NAME_LEN];
+	volatile enum guest_state state;
+	char reason[GUEST_REASON_LEN];	/* why it stopped */
+	struct lock lock;
+	uint64_t ram_hpa, ram_size;
+	struct guest_mem mem;		/* guest-real -> host, for the IOMMU core */
+	struct radix_tree radix;
+	uint64_t lpcr;
+	uint64_t fdt_gpa;
+	struct guest_window win[TCE_WINDOWS];
+	unsigned int nr_devs;
+	struct phb_pe *devs[GUEST_DEVS_MAX];
+	unsigned int nr_vcpus;
+	struct vcpu vcpus[GUEST_VCPUS_MAX];
+	struct guest_console cons;
+};
+
+/* Guests in id order (ids 1..guest_count()). */
+unsigned int guest_count(void);
+struct guest *guest_by_id(unsigned int id);
+/* Allocate the next guest slot (id), or NULL. */
+struct guest *guest_alloc(const char *name);
+/* Give back a slot allocate by guest_alloc() whose set-up failed. */
+void guest_free_last(struct guest *g);
+
+/* Stop every vCPU of g and say why, once (printf-style). Safe from any
+ * CPU; the guest's running vCPUs leave at their next exit. */
+__attribute__((format(printf, 2, 3)))
+void guest_stop(struct guest *g, const char *fmt, ...);
+bool guest_all_stopped(void);
+
+/* Guest-real [gpa, gpa+len) as a host pointer, or NULL if not wholly RAM. */
+void *guest_ram_ptr(struct guest *g, uint64_t gpa, uint64_t len);
+
+/* The window of g with this LIOBN (64-bit as the guest passed it), taking a
+ * reference on its table; NULL if none (upper bits set, or not owned). */
+struct tce_table *guest_window_get(struct guest *g, uint64_t liobn);
+
+#endif /* HV_GUEST_H */

@@ -1,0 +1,31 @@
+/*
+ * The run loop: every host CPU runs the vCPUs assigned to it, round robin,
+ * each for at most one time slice (HDEC), and sleeps in `stop` when none
+ * is runnable. Entering a guest is a call that returns with the exit
+ * reason (arch_run_vcpu); this loop decides what happens next.
+ */
+#ifndef HV_SCHED_H
+#define HV_SCHED_H
+
+#include <stdint.h>
+#include <hv/guest.h>
+
+/* Default time slice: 10 ms (option slice=<us>; slice=0: no preemption). */
+#define SCHED_SLICE_US		10000
+
+/* Assign v to a host CPU (round robin over the CPUs that checked in). */
+void sched_add_vcpu(struct vcpu *v);
+/* Wake v if it is ceded (H_PROD, console input). */
+void sched_prod(struct vcpu *v);
+/* Make a stopped v runnable (RTAS start-cpu) and wake its CPU. */
+void sched_start_vcpu(struct vcpu *v);
+/* Force v's host CPU out of the guest / out of its sleep. */
+void sched_kick(struct vcpu *v);
+/* Release the secondaries into the loop and run it here; never returns. */
+__attribute__((noreturn)) void sched_start(void);
+/* Host CPUs in use. */
+unsigned int sched_cpu_count(void);
+/* Hook run by the boot CPU between guest runs (console, shell). */
+void hv_housekeeping(void);
+
+#endif /* HV_SCHED_H */
