@@ -26,6 +26,7 @@ _Static_assert(offsetof(struct cpu, hv_r1) == CPU_HV_R1, "CPU_HV_R1");
 _Static_assert(offsetof(struct cpu, guest_regs) == CPU_GUEST_REGS, "CPU_GUEST_REGS");
 _Static_assert(offsetof(struct cpu, exc_depth) == CPU_EXC_DEPTH, "CPU_EXC_DEPTH");
 _Static_assert(offsetof(struct cpu, block) == CPU_BLOCK, "CPU_BLOCK");
+_Static_assert(offsetof(struct cpu, pmu_gate) == CPU_PMU_GATE, "CPU_PMU_GATE");
 _Static_assert(CPU_R13_OFFSET + sizeof(struct cpu) <= 0x8000, "struct cpu too big");
 
 extern uint8_t cpu_blocks[];
@@ -150,6 +151,7 @@ void cpu_start_secondary(unsigned int index, void (*fn)(void *), void *arg)
 
 	CHECK(c && index != 0 && index < cpu_count_claimed());
 	c->toc = boot->toc;
+	c->pmu_gate = boot->pmu_gate;
 	c->block = (uint64_t)(uintptr_t)c - CPU_R13_OFFSET;
 	c->index = index;
 	c->pir = (uint32_t)cpu_boot_pir[index];

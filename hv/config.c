@@ -26,6 +26,7 @@
 #include <hv/images.h>
 #include <hv/platform.h>
 #include <lib/fdt_util.h>
+#include <lib/log.h>
 
 static unsigned int errors;
 
@@ -39,6 +40,7 @@ static bool bad(const char *node, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printf("config: /guests/%s: %s; guest not started\n", node, msg);
+	log_event("config: /guests/%s: %s", node, msg);
 	errors++;
 	return false;
 }

@@ -9,6 +9,7 @@
 #include <hv/sched.h>
 #include <iommu/tce_table.h>
 #include <lib/console.h>
+#include <lib/log.h>
 
 static struct guest guests[GUESTS_MAX];
 static unsigned int nr_guests;
@@ -65,6 +66,7 @@ void guest_stop(struct guest *g, const char *fmt, ...)
 	if (!first)
 		return;
 	printf("tcevisor: guest %s stopped: %s\n", g->name, g->reason);
+	log_event("guest %s stopped: %s", g->name, g->reason);
 	for (i = 0; i < g->nr_vcpus; i++) {
 		g->vcpus[i].state = VCPU_HALTED;
 		sched_kick(&g->vcpus[i]);

@@ -15,6 +15,7 @@
 #include <hv/sched.h>
 #include <iommu/table_group.h>
 #include <iommu/tce_table.h>
+#include <lib/log.h>
 
 /* FDT at the top of RAM, below the last 2 MiB, as QEMU pseries does. */
 #define FDT_FROM_TOP	(2ULL << 20)
@@ -230,5 +231,7 @@ bool guest_build(const struct guest_spec *s, char *err, size_t errlen)
 	g->state = GUEST_RUNNING;
 	start_vcpus(g, s->vcpus);
 	report(g);
+	log_event("guest %s started: %lu MiB, %u vcpu(s), %u device(s)", g->name,
+		  g->ram_size >> 20, g->nr_vcpus, g->nr_devs);
 	return true;
 }

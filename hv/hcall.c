@@ -134,7 +134,50 @@ static const hcall_fn table[HCALL_SLOTS] = {
 	[HCALL_SLOT_RTAS] = h_rtas,
 };
 
-static uint64_t calls[HCALL_SLOTS], unknown_calls;
+/* Statistics per slot, the unknown opcodes in the extra last one. */
+static struct hcall_stat stats[HCALL_SLOTS + 1];
+
+static const struct {
+	uint64_t op;
+	const char *name;
+} names[] = {
+	{ H_GET_TCE, "H_GET_TCE" }, { H_PUT_TCE, "H_PUT_TCE" },
+	{ H_GET_TERM_CHAR, "H_GET_TERM_CHAR" }, { H_PUT_TERM_CHAR, "H_PUT_TERM_CHAR" },
+	{ H_CEDE, "H_CEDE" }, { H_PROD, "H_PROD" }, { H_STUFF_TCE, "H_STUFF_TCE" },
+	{ H_PUT_TCE_INDIRECT, "H_PUT_TCE_INDIRECT" }, { H_SET_MODE, "H_SET_MODE" },
+	{ H_RTAS, "H_RTAS" },
+};
+
+const char *hcall_name(uint64_t op)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].op == op)
+			return names[i].name;
+	return "unknown";
+}
+
+static unsigned int rc_bucket(int64_t rc)
+{
+	switch (rc) {
+	case H_SUCCESS: return HC_RC_SUCCESS;
+	case H_PARAMETER: return HC_RC_PARAMETER;
+	case H_FUNCTION: return HC_RC_FUNCTION;
+	case H_HARDWARE: return HC_RC_HARDWARE;
+	case H_NOT_ENOUGH_RESOURCES: return HC_RC_RESOURCES;
+	default: return rc <= H_P2 && rc >= H_P7 ? HC_RC_PN : HC_RC_OTHER;
+	}
+}
+
+static void account(int slot, int64_t rc, uint64_t ticks)
+{
+	struct hcall_stat *st = &stats[slot < 0 ? HCALL_SLOTS : slot];
+
+	__atomic_fetch_add(&st->calls, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&st->ticks, ticks, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&st->rc[rc_bucket(rc)], 1, __ATOMIC_RELAXED);
+}
 
 static bool papr_code(int64_t rc)
 {
@@ -145,19 +188,19 @@ static bool papr_code(int64_t rc)
 
 void hcall_dispatch(struct vcpu *v)
 {
-	uint64_t *r = v->regs.gpr, op = r[3], rets[6] = { 0 };
+	uint64_t *r = v->regs.gpr, op = r[3], rets[6] = { 0 }, t0 = mftb();
 	int slot = slot_of(op);
 	int64_t rc;
 	int i;
 
 	v->stats.hcalls++;
+	if (slot >= 0 && !table[slot])
+		slot = -1;
 	if (v->regs.msr & MSR_PR) {
 		rc = H_PRIVILEGE;	/* sc 1 from the guest's user mode */
-	} else if (slot < 0 || !table[slot]) {
-		__atomic_fetch_add(&unknown_calls, 1, __ATOMIC_RELAXED);
+	} else if (slot < 0) {
 		rc = H_FUNCTION;
 	} else {
-		__atomic_fetch_add(&calls[slot], 1, __ATOMIC_RELAXED);
 		rc = table[slot](v, &r[4], rets);
 		if (!papr_code(rc)) {
 			printf("tcevisor: hcall 0x%lx returned internal code %ld; guest gets H_HARDWARE\n",
@@ -169,11 +212,22 @@ void hcall_dispatch(struct vcpu *v)
 	if (rc == H_SUCCESS)
 		for (i = 0; i < 6; i++)
 			r[4 + i] = rets[i];
+	account(slot, rc, mftb() - t0);
 }
 
-uint64_t hcall_count(uint64_t opcode)
+const struct hcall_stat *hcall_stats(uint64_t opcode)
 {
 	int slot = slot_of(opcode);
 
-	return slot < 0 ? unknown_calls : calls[slot];
+	return &stats[slot < 0 || !table[slot] ? HCALL_SLOTS : slot];
+}
+
+void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, void *arg),
+			   void *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		fn(names[i].op, hcall_stats(names[i].op), arg);
+	fn(~0ULL, &stats[HCALL_SLOTS], arg);
 }

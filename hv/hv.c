@@ -1,7 +1,7 @@
 /*
  * The hypervisor proper: start the guests of the configuration, then run
  * the scheduler. Between guest runs the boot CPU does the housekeeping:
- * console input (routed to the focused guest or to the hv> prompt) and,
+ * console input (routed to the focused guest or to the debug shell) and,
  * with the option exit-when-done, powering off once every guest stopped.
  */
 #include <stdio.h>
@@ -17,43 +17,18 @@
 #include <hv/options.h>
 #include <hv/platform.h>
 #include <hv/sched.h>
+#include <hv/shell.h>
 #include <hv/vcons.h>
 #include <lib/console.h>
 #include <lib/panic.h>
 
 static bool exit_when_done;
-static char line[80];
-static size_t len;
 
 void hv_power_off(void)
 {
 	printf("tcevisor: powering off\n");
 	ipmi_power_off();
 	panic_halt();
-}
-
-static void run_command(const char *cmd)
-{
-	if (!strcmp(cmd, "poweroff"))
-		hv_power_off();
-	else if (!strcmp(cmd, "help") || !cmd[0])
-		printf("commands: help, poweroff (Ctrl-] moves the console focus)\n");
-	else
-		printf("unknown command '%s' (try help)\n", cmd);
-}
-
-static void shell_input(int c)
-{
-	if (c == '\r' || c == '\n') {
-		line[len] = '\0';
-		printf("\n");
-		run_command(line);
-		len = 0;
-		printf("hv> ");
-	} else if (c >= 0x20 && c < 0x7f && len < sizeof(line) - 1) {
-		line[len++] = (char)c;
-		printf("%c", c);
-	}
 }
 
 void hv_housekeeping(void)
@@ -89,8 +64,10 @@ static void start_guests(void)
 void hv_main(void)
 {
 	exit_when_done = options_get("exit-when-done") != NULL;
+	/* benchmarks: count hypervisor instructions in PMC6 (all CPUs) */
+	this_cpu()->pmu_gate = options_get("pmu-gate") != NULL;
 	start_guests();
 	printf("tcevisor: ready\n");
-	printf("hv> ");
+	shell_prompt();
 	sched_start();
 }

@@ -37,7 +37,14 @@ static uint64_t slice_tb;
 
 unsigned int sched_cpu_count(void)
 {
-	return nr_hcpus;
+	return nr_hcpus ? nr_hcpus : cpu_count_claimed();
+}
+
+void sched_cpu_info(unsigned int i, struct sched_cpu_info *out)
+{
+	out->vcpus = cpus[i].n;
+	out->runs = cpus[i].runs;
+	out->idle_ticks = cpus[i].idle_ticks;
 }
 
 void sched_add_vcpu(struct vcpu *v)

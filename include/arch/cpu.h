@@ -44,6 +44,7 @@
 #define CPU_GUEST_REGS	40	/* struct regs * of the running vCPU, else 0 */
 #define CPU_EXC_DEPTH	48	/* nesting of hypervisor-state exceptions */
 #define CPU_BLOCK	56	/* base of this CPU's block */
+#define CPU_PMU_GATE	64	/* non-zero: count hypervisor instructions only */
 
 /* Minimum ELFv2 stack frame: back chain, CR save, LR save, TOC save. */
 #define STACK_FRAME_MIN	32
@@ -70,6 +71,7 @@ struct cpu {
 	struct regs *guest_regs;
 	uint64_t exc_depth;
 	uint64_t block;
+	uint64_t pmu_gate;
 	/* C-only fields below */
 	uint32_t index;		/* slot claimed at boot; 0 is the boot CPU */
 	uint32_t pir;

@@ -90,6 +90,7 @@
 #define SPR_PTCR	464
 #define SPR_PSSCR	855
 #define SPR_MMCR0	795
+#define SPR_MMCR1	798
 #define SPR_PMC5	775
 #define SPR_PMC6	776
 #define SPR_HID0	1008
@@ -165,6 +166,10 @@
 #define VEC_VSX		0xf40
 #define VEC_FAC		0xf60
 #define VEC_HFAC	0xf80
+
+/* A private hypercall answered in the 0xc00 vector itself with H_SUCCESS:
+ * the floor of an hcall round trip, for the benchmarks. */
+#define H_TCEVISOR_FLOOR	0xf00c
 
 /* Stub flag: this vector saves state in HSRR0/1 rather than SRR0/1 */
 #define VEC_FLAG_HSRR	0x1

@@ -15,8 +15,21 @@
 typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *args, uint64_t *rets);
 
 void hcall_dispatch(struct vcpu *v);
-/* Calls served so far, per opcode index and result, for reports. */
-uint64_t hcall_count(uint64_t opcode);
+
+/* Results counted per hcall, in buckets */
+enum { HC_RC_SUCCESS, HC_RC_PARAMETER, HC_RC_PN, HC_RC_FUNCTION, HC_RC_HARDWARE,
+       HC_RC_RESOURCES, HC_RC_OTHER, HC_RC_BUCKETS };
+
+struct hcall_stat {
+	uint64_t calls, ticks;		/* ticks: timebase spent in the handler */
+	uint64_t rc[HC_RC_BUCKETS];
+};
+
+/* Statistics of an opcode (every unknown opcode shares one record). */
+const struct hcall_stat *hcall_stats(uint64_t opcode);
+/* Each implemented hcall, then the unknown ones with op = ~0. */
+void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, void *arg),
+			   void *arg);
 const char *hcall_name(uint64_t opcode);
 
 /* Handlers defined outside hcall.c */

@@ -25,6 +25,13 @@ void sched_kick(struct vcpu *v);
 __attribute__((noreturn)) void sched_start(void);
 /* Host CPUs in use. */
 unsigned int sched_cpu_count(void);
+
+struct sched_cpu_info {
+	unsigned int vcpus;		/* bound to this CPU */
+	uint64_t runs;			/* guest entries */
+	uint64_t idle_ticks;		/* timebase ticks asleep */
+};
+void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out);
 /* Hook run by the boot CPU between guest runs (console, shell). */
 void hv_housekeeping(void);
 
