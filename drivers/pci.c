@@ -91,17 +91,24 @@ void pci_dev_name(const struct pci_dev *dev, char buf[PCI_NAME_LEN])
 		 PCI_SLOT(dev->bdf), PCI_FUNC(dev->bdf));
 }
 
+#define PCI_BAR_MIN_SPAN	4096
+
 static uint64_t align_up(uint64_t v, uint64_t a)
 {
 	return (v + a - 1) & ~(a - 1);
 }
 
 /* Take [addr, addr + size) from the window, aligned to size; false if it
- * does not fit. */
+ * does not fit. Every BAR gets at least a 4 KiB page of its own, so that a
+ * guest given a device through a 4 KiB mapping sees no other device. */
 static bool window_alloc(struct pci_host *h, uint64_t size, uint64_t *addr)
 {
 	uint64_t end = h->mem_pci + h->mem_size;
-	uint64_t a = align_up(h->mem_next, size);
+	uint64_t a;
+
+	if (size < PCI_BAR_MIN_SPAN)
+		size = PCI_BAR_MIN_SPAN;
+	a = align_up(h->mem_next, size);
 
 	if (a < h->mem_next || a >= end || size > end - a)
 		return false;

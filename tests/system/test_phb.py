@@ -256,7 +256,7 @@ def test_listing_powernv9_nodefaults_some_phbs(ctx):
     check_functions(m, devs, {"e0": (0, 3)})
     # the hypervisor is still alive
     m.sendline("help")
-    m.expect(r"commands:", 10)
+    m.expect(r"poweroff +power the machine off", 10)
 
 
 def test_listing_powernv9_two_chips(ctx):
