@@ -109,6 +109,9 @@ $(B)/.check-fp: $(ELF) scripts/check-fp.sh
 
 -include $(OBJS:.o=.d)
 
+# --- the test guest (tests/guest) ---------------------------------------------
+include mk/guest.mk
+
 # --- host build of the portable core -------------------------------------------
 include mk/host.mk
 

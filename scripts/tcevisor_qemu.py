@@ -43,11 +43,17 @@ class QemuError(Exception):
 
 
 class Machine:
-    """One QEMU powernv run of tcevisor.
+    """One QEMU run: tcevisor on powernv, or any -bios image on another
+    machine (the test guest on pseries: machine="pseries", image=the guest,
+    nodefaults=True, config=an ELF).
 
-    machine:   powernv8 | powernv9 | powernv10
-    config:    path of a .dtb (passed with -kernel), or None
+    machine:   powernv8 | powernv9 | powernv10 | pseries (-M)
+    image:     the -bios image
+    config:    path passed with -kernel (a .dtb for tcevisor; pseries needs
+               an ELF there), or None
     append:    boot options (-append; needs a config, as QEMU needs -kernel)
+    nodefaults: add -nodefaults (no default devices: pseries would add a
+               VGA, USB and a network card)
     devices:   list of -device argument strings
     extra:     further QEMU arguments
     trace:     record -trace memory_region_ops_write in the log
@@ -57,8 +63,9 @@ class Machine:
     def __init__(self, machine="powernv9", smp=1, mem="1G", config=None,
                  append=None, devices=(), extra=(), trace=False,
                  guest_errors=True, icount=False, image=DEFAULT_IMAGE,
-                 workdir=None, name="run"):
+                 workdir=None, name="run", nodefaults=False):
         self.machine = machine
+        self.nodefaults = nodefaults
         self.smp = smp
         self.mem = mem
         self.config = config
@@ -94,6 +101,8 @@ class Machine:
     def command(self, serial=None):
         cmd = [QEMU, "-M", self.machine, "-m", self.mem,
                "-bios", self.image, "-display", "none", "-no-reboot"]
+        if self.nodefaults:
+            cmd += ["-nodefaults"]
         if self.smp > 1:
             cmd += ["-smp", "%d,threads=1" % self.smp]
         if serial is None:
