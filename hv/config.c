@@ -96,6 +96,7 @@ static bool parse_window(const void *cfg, int node, const char *name, int w,
 			 struct guest_spec *s)
 {
 	char wname[16];
+	unsigned int bits;
 	int wn;
 
 	snprintf(wname, sizeof(wname), "dma-window-%d", w);
@@ -117,6 +118,12 @@ static bool parse_window(const void *cfg, int node, const char *name, int w,
 			   wname, (1UL << s->win[w].page_shift) >> 10);
 	if (s->win[w].levels < 1 || s->win[w].levels > 5)
 		return bad(name, "%s: levels %u not in 1..5", wname, s->win[w].levels);
+	/* equal levels of at least 512 entries (4 KiB), in hardware pages */
+	bits = (unsigned int)__builtin_ctzll(s->win[w].size) -
+	       guest_build_hw_page_shift(s, s->win[w].page_shift);
+	if (bits % s->win[w].levels || bits / s->win[w].levels < 9)
+		return bad(name, "%s: 2^%u entries cannot make %u equal levels of at least 512",
+			   wname, bits, s->win[w].levels);
 	return true;
 }
 

@@ -216,6 +216,7 @@ bool guest_build(const struct guest_spec *s, char *err, size_t errlen)
 		return false;
 	}
 	g->nr_devs = s->nr_devs;
+	g->nr_vcpus = s->vcpus;		/* the device tree lists them */
 	for (k = 0; k < s->nr_devs; k++)
 		g->devs[k] = s->devs[k];
 	if (!place_ram(g, s, err, errlen) || !make_windows(g, s, err, errlen) ||

@@ -133,3 +133,4 @@ _test: _image _host-tests
 
 _bench: _image
 	@$(PYTHON) bench/run.py --build $(B)
+$(B)/obj/hv/guest_images.o: $(B)/guest/testguest.bin
