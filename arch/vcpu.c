@@ -128,3 +128,8 @@ uint64_t arch_lpcr_set_ile(uint64_t lpcr, bool le)
 {
 	return le ? lpcr | LPCR_ILE : lpcr & ~LPCR_ILE;
 }
+
+void arch_set_hcall_fn(int (*fn)(struct regs *guest))
+{
+	this_cpu()->hcall_fn = fn;
+}

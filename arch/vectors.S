@@ -79,7 +79,7 @@ vectors_end:
  * SAVE_CONTEXT: store the interrupted context into the struct regs at r11.
  * On entry r12 = vector|flag, scratch0/1 = its r12/r11, HSPRG1 = its r13;
  * its r1 must already be stored. LR is saved before anything can change it.
- * Clobbers r10 and r12.
+ * Clobbers r10; r12 is the vector|flag again at the end.
  */
 .macro SAVE_CONTEXT
 	std	%r12, REGS_VEC(%r11)
@@ -108,12 +108,13 @@ vectors_end:
 	andi.	%r10, %r12, VEC_FLAG_HSRR
 	beq	100f
 	mfspr	%r10, SPR_HSRR0
-	mfspr	%r12, SPR_HSRR1
+	std	%r10, REGS_PC(%r11)
+	mfspr	%r10, SPR_HSRR1
 	b	101f
 100:	mfspr	%r10, SPR_SRR0
-	mfspr	%r12, SPR_SRR1
-101:	std	%r10, REGS_PC(%r11)
-	std	%r12, REGS_MSR(%r11)
+	std	%r10, REGS_PC(%r11)
+	mfspr	%r10, SPR_SRR1
+101:	std	%r10, REGS_MSR(%r11)
 .endm
 
 /*
@@ -224,7 +225,38 @@ guest_exit:
 	ld	%r11, CPU_GUEST_REGS(%r13)
 	std	%r1, REGS_GPR(1)(%r11)
 	SAVE_CONTEXT
+	/*
+	 * Hypercalls first try the fast path: every guest register is saved
+	 * (above), and the hcall handler registered by the hypervisor
+	 * (cpu->hcall_fn, see arch_set_hcall_fn) runs on the hypervisor stack
+	 * below arch_run_vcpu()'s frame, without unwinding it. If it answers 0
+	 * the guest is resumed at once; otherwise the exit goes on to the run
+	 * loop, which sees the vector as for any other exit.
+	 */
+	cmpdi	%r12, VEC_SYSCALL	/* r12: the vector, from SAVE_CONTEXT */
+	bne	6f
+	ld	%r12, CPU_HCALL_FN(%r13)	/* set before any guest runs */
+	ld	%r1, CPU_HV_R1(%r13)
 	li	%r10, 0
+	stdu	%r10, -STACK_FRAME_MIN(%r1)
+	ld	%r2, CPU_TOC(%r13)
+	mr	%r3, %r11
+	mtctr	%r12
+	bctrl
+	cmpdi	%r3, 0
+	ld	%r11, CPU_GUEST_REGS(%r13)
+	bne	6f
+	ld	%r10, CPU_PMU_GATE(%r13)	/* the MMCR0 value that freezes, or 0 */
+	cmpdi	%r10, 0
+	beq	7f
+	mtspr	SPR_MMCR0, %r10
+7:	ld	%r12, REGS_PC(%r11)	/* an hcall saved SRR0/1: rfid */
+	ld	%r10, REGS_MSR(%r11)
+	mtspr	SPR_SRR0, %r12
+	mtspr	SPR_SRR1, %r10
+	RESTORE_CONTEXT
+	rfid
+6:	li	%r10, 0
 	std	%r10, CPU_GUEST_REGS(%r13)
 	ld	%r1, CPU_HV_R1(%r13)
 	ld	%r2, CPU_TOC(%r13)
@@ -267,11 +299,9 @@ arch_run_vcpu:
 	std	%r3, CPU_GUEST_REGS(%r13)
 	mr	%r11, %r3
 	/* pmu-gate: stop counting before the guest runs (r10 is reloaded) */
-	ld	%r10, CPU_PMU_GATE(%r13)
+	ld	%r10, CPU_PMU_GATE(%r13)	/* the MMCR0 value that freezes, or 0 */
 	cmpdi	%r10, 0
 	beq	5f
-	lis	%r10, 0x8000
-	clrldi	%r10, %r10, 32		/* MMCR0[FC] = 0x80000000 */
 	mtspr	SPR_MMCR0, %r10
 5:	LOAD_SRRS
 	beq	4f

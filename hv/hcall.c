@@ -3,6 +3,7 @@
  * The TCE hcalls are in hcall_tce.c, RTAS in rtas.c.
  */
 #include <stdio.h>
+#include <arch/cpu.h>
 #include <arch/ppc.h>
 #include <arch/spr.h>
 #include <arch/vcpu.h>
@@ -12,20 +13,20 @@
 #include <papr/hcall.h>
 
 /* Opcodes 0..0x3fc index the table by opcode / 4; the private H_RTAS
- * (0xf000) has the slot after them. */
-#define HCALL_SLOTS		(0x400 / 4 + 1)
+ * (0xf000) has the slot after them, and every other opcode the last one
+ * (answered H_FUNCTION, like every empty slot). */
 #define HCALL_SLOT_RTAS		(0x400 / 4)
+#define HCALL_SLOT_UNKNOWN	(0x400 / 4 + 1)
+#define HCALL_SLOTS		(0x400 / 4 + 2)
 
-static int slot_of(uint64_t op)
+static unsigned int slot_of(uint64_t op)
 {
-	if (op & 3)
-		return -1;
-	if (op < 0x400)
-		return (int)(op / 4);
-	if (op == H_RTAS)
-		return HCALL_SLOT_RTAS;
-	return -1;
+	if (op < 0x400 && !(op & 3))
+		return (unsigned int)(op / 4);
+	return op == H_RTAS ? HCALL_SLOT_RTAS : HCALL_SLOT_UNKNOWN;
 }
+
+
 
 /* Bytes of r6/r7 (big-endian packed), as H_PUT/GET_TERM_CHAR carry them. */
 static void unpack(uint64_t hi, uint64_t lo, char *out)
@@ -134,8 +135,9 @@ static const hcall_fn table[HCALL_SLOTS] = {
 	[HCALL_SLOT_RTAS] = h_rtas,
 };
 
-/* Statistics per slot, the unknown opcodes in the extra last one. */
-static struct hcall_stat stats[HCALL_SLOTS + 1];
+/* Statistics per CPU (no atomics on the hcall path) and per slot, summed
+ * when read. */
+static struct hcall_stat stats[NR_CPUS][HCALL_SLOTS];
 
 static const struct {
 	uint64_t op;
@@ -158,25 +160,27 @@ const char *hcall_name(uint64_t op)
 	return "unknown";
 }
 
-static unsigned int rc_bucket(int64_t rc)
+/* Result buckets by -rc, for rc in -63..0; anything else is "other". */
+static const uint8_t bucket[64] = {
+	[0] = HC_RC_SUCCESS, [1] = HC_RC_HARDWARE, [2] = HC_RC_FUNCTION,
+	[3] = HC_RC_OTHER, [4] = HC_RC_PARAMETER, [5 ... 43] = HC_RC_OTHER,
+	[44] = HC_RC_RESOURCES, [45 ... 54] = HC_RC_OTHER, [55 ... 60] = HC_RC_PN,
+	[61 ... 63] = HC_RC_OTHER,
+};
+
+_Static_assert(sizeof(struct hcall_stat) == 64, "hcall_stat indexes by shift");
+
+void hcall_cpu_init(void)
 {
-	switch (rc) {
-	case H_SUCCESS: return HC_RC_SUCCESS;
-	case H_PARAMETER: return HC_RC_PARAMETER;
-	case H_FUNCTION: return HC_RC_FUNCTION;
-	case H_HARDWARE: return HC_RC_HARDWARE;
-	case H_NOT_ENOUGH_RESOURCES: return HC_RC_RESOURCES;
-	default: return rc <= H_P2 && rc >= H_P7 ? HC_RC_PN : HC_RC_OTHER;
-	}
+	this_cpu()->hv_data = stats[this_cpu()->index];
 }
 
-static void account(int slot, int64_t rc, uint64_t ticks)
+static void account(unsigned int slot, int64_t rc, uint64_t ticks)
 {
-	struct hcall_stat *st = &stats[slot < 0 ? HCALL_SLOTS : slot];
+	struct hcall_stat *st = (struct hcall_stat *)this_cpu()->hv_data + slot;
 
-	__atomic_fetch_add(&st->calls, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&st->ticks, ticks, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&st->rc[rc_bucket(rc)], 1, __ATOMIC_RELAXED);
+	st->ticks += ticks;
+	st->rc[rc <= 0 && rc > -64 ? bucket[-rc] : HC_RC_OTHER]++;
 }
 
 static bool papr_code(int64_t rc)
@@ -186,19 +190,18 @@ static bool papr_code(int64_t rc)
 	       (rc >= H_LONG_BUSY_MIN && rc <= H_LONG_BUSY_MAX);
 }
 
-void hcall_dispatch(struct vcpu *v)
+static inline __attribute__((always_inline)) void dispatch(struct vcpu *v)
 {
-	uint64_t *r = v->regs.gpr, op = r[3], rets[6] = { 0 }, t0 = mftb();
-	int slot = slot_of(op);
+	uint64_t *r = v->regs.gpr, op = r[3], rets[HCALL_RETS] = { 0 }, t0 = mftb();
+	unsigned int slot = slot_of(op);
 	int64_t rc;
 	int i;
 
 	v->stats.hcalls++;
-	if (slot >= 0 && !table[slot])
-		slot = -1;
 	if (v->regs.msr & MSR_PR) {
 		rc = H_PRIVILEGE;	/* sc 1 from the guest's user mode */
-	} else if (slot < 0) {
+	} else if (slot == HCALL_SLOT_UNKNOWN || !table[slot]) {
+		slot = HCALL_SLOT_UNKNOWN;
 		rc = H_FUNCTION;
 	} else {
 		rc = table[slot](v, &r[4], rets);
@@ -210,24 +213,57 @@ void hcall_dispatch(struct vcpu *v)
 	}
 	r[3] = (uint64_t)rc;
 	if (rc == H_SUCCESS)
-		for (i = 0; i < 6; i++)
+		for (i = 0; i < HCALL_RETS; i++)
 			r[4 + i] = rets[i];
 	account(slot, rc, mftb() - t0);
 }
 
-const struct hcall_stat *hcall_stats(uint64_t opcode)
+/* Sum over CPUs (the counts are a moment's snapshot: no lock). */
+static void sum(unsigned int slot, struct hcall_stat *out)
 {
-	int slot = slot_of(opcode);
+	unsigned int c, b;
 
-	return &stats[slot < 0 || !table[slot] ? HCALL_SLOTS : slot];
+	*out = (struct hcall_stat){ 0 };
+	for (c = 0; c < NR_CPUS; c++) {
+		out->ticks += stats[c][slot].ticks;
+		for (b = 0; b < HC_RC_BUCKETS; b++)
+			out->rc[b] += stats[c][slot].rc[b];
+	}
+}
+
+void hcall_stats(uint64_t opcode, struct hcall_stat *out)
+{
+	unsigned int slot = slot_of(opcode);
+
+	sum(table[slot] ? slot : HCALL_SLOT_UNKNOWN, out);
 }
 
 void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, void *arg),
 			   void *arg)
 {
+	struct hcall_stat st;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		fn(names[i].op, hcall_stats(names[i].op), arg);
-	fn(~0ULL, &stats[HCALL_SLOTS], arg);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		hcall_stats(names[i].op, &st);
+		fn(names[i].op, &st, arg);
+	}
+	sum(HCALL_SLOT_UNKNOWN, &st);
+	fn(~0ULL, &st, arg);
+}
+
+void hcall_dispatch(struct vcpu *v)
+{
+	dispatch(v);
+}
+
+int hcall_fast(struct regs *guest)
+{
+	struct vcpu *v = (struct vcpu *)guest;
+
+	dispatch(v);
+	if (__builtin_expect(v->state == VCPU_RUNNABLE, 1))
+		return 0;
+	guest->vec = VEC_HCALL_DONE;
+	return 1;
 }

@@ -65,7 +65,7 @@ void hv_main(void)
 {
 	exit_when_done = options_get("exit-when-done") != NULL;
 	/* benchmarks: count hypervisor instructions in PMC6 (all CPUs) */
-	this_cpu()->pmu_gate = options_get("pmu-gate") != NULL;
+	this_cpu()->pmu_gate = options_get("pmu-gate") ? 0x80000000 : 0;	/* MMCR0[FC] */
 	start_guests();
 	printf("tcevisor: ready\n");
 	shell_prompt();

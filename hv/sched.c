@@ -187,8 +187,10 @@ static void fault(struct vcpu *v, uint64_t vec)
 static void handle_exit(struct vcpu *v, uint64_t vec)
 {
 	switch (vec) {
-	case VEC_SYSCALL:
+	case VEC_SYSCALL:	/* no fast path on this CPU */
 		hcall_dispatch(v);
+		return;
+	case VEC_HCALL_DONE:	/* served by hcall_fast() from the exit path */
 		return;
 	case VEC_HDEC:
 		v->stats.hdec++;
@@ -214,7 +216,8 @@ static void run_once(struct sched_cpu *sc, struct vcpu *v)
 	arch_set_hdec(slice_tb ? slice_tb : ~0ULL);
 	vec = arch_run_vcpu(&v->regs);
 	t0 = mftb();
-	v->stats.exits++;
+	if (vec != VEC_HCALL_DONE)
+		v->stats.exits++;	/* hcalls are counted apart */
 	sc->runs++;
 	handle_exit(v, vec & ~(uint64_t)VEC_FLAG_HSRR);
 	v->stats.hv_ticks += mftb() - t0;
@@ -223,6 +226,8 @@ static void run_once(struct sched_cpu *sc, struct vcpu *v)
 static __attribute__((noreturn)) void loop(struct sched_cpu *sc, bool boot)
 {
 	arch_guest_cpu_init();
+	hcall_cpu_init();
+	arch_set_hcall_fn(hcall_fast);
 	radix_load_ptcr();
 	for (;;) {
 		struct vcpu *v;

@@ -413,7 +413,7 @@ static void cmd_guests(int argc, char **argv)
 		if (!g)
 			continue;
 		for (i = 0; i < g->nr_vcpus; i++) {
-			exits += g->vcpus[i].stats.exits;
+			exits += g->vcpus[i].stats.exits + g->vcpus[i].stats.hcalls;
 			hcalls += g->vcpus[i].stats.hcalls;
 		}
 		printf("guest %u %s %s vcpus %u mem %lu MiB exits %lu hcalls %lu%s%s\n", g->id,
@@ -422,7 +422,8 @@ static void cmd_guests(int argc, char **argv)
 		       g->state == GUEST_RUNNING ? "" : g->reason);
 		for (i = 0; i < g->nr_vcpus; i++)
 			printf("  vcpu %u cpu %u %s exits %lu hcalls %lu hdec %lu cede %lu\n", i,
-			       g->vcpus[i].hcpu, vstate[g->vcpus[i].state], g->vcpus[i].stats.exits,
+			       g->vcpus[i].hcpu, vstate[g->vcpus[i].state],
+			       g->vcpus[i].stats.exits + g->vcpus[i].stats.hcalls,
 			       g->vcpus[i].stats.hcalls, g->vcpus[i].stats.hdec,
 			       g->vcpus[i].stats.cede);
 	}
@@ -430,9 +431,10 @@ static void cmd_guests(int argc, char **argv)
 
 static void print_hcall(uint64_t op, const struct hcall_stat *st, void *arg)
 {
+	uint64_t calls = hcall_stat_calls(st);
 	char opname[24];
 
-	if (!st->calls)
+	if (!calls)
 		return;
 	if (op == ~0ULL)
 		snprintf(opname, sizeof(opname), "- unknown");
@@ -440,10 +442,10 @@ static void print_hcall(uint64_t op, const struct hcall_stat *st, void *arg)
 		snprintf(opname, sizeof(opname), "0x%lx %s", op, hcall_name(op));
 	printf("hcall %s calls %lu success %lu parameter %lu pN %lu function %lu "
 	       "hardware %lu resources %lu other %lu mean-ticks %lu\n",
-	       opname, st->calls, st->rc[HC_RC_SUCCESS],
+	       opname, calls, st->rc[HC_RC_SUCCESS],
 	       st->rc[HC_RC_PARAMETER], st->rc[HC_RC_PN], st->rc[HC_RC_FUNCTION],
 	       st->rc[HC_RC_HARDWARE], st->rc[HC_RC_RESOURCES], st->rc[HC_RC_OTHER],
-	       st->ticks / st->calls);
+	       st->ticks / calls);
 }
 
 static void cmd_stats(int argc, char **argv)

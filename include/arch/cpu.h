@@ -44,7 +44,8 @@
 #define CPU_GUEST_REGS	40	/* struct regs * of the running vCPU, else 0 */
 #define CPU_EXC_DEPTH	48	/* nesting of hypervisor-state exceptions */
 #define CPU_BLOCK	56	/* base of this CPU's block */
-#define CPU_PMU_GATE	64	/* non-zero: count hypervisor instructions only */
+#define CPU_PMU_GATE	64	/* MMCR0 freeze value (count hypervisor only), or 0 */
+#define CPU_HCALL_FN	72	/* int (*)(struct regs *): hcall fast path, or 0 */
 
 /* Minimum ELFv2 stack frame: back chain, CR save, LR save, TOC save. */
 #define STACK_FRAME_MIN	32
@@ -72,12 +73,14 @@ struct cpu {
 	uint64_t exc_depth;
 	uint64_t block;
 	uint64_t pmu_gate;
+	int (*hcall_fn)(struct regs *guest);
 	/* C-only fields below */
 	uint32_t index;		/* slot claimed at boot; 0 is the boot CPU */
 	uint32_t pir;
 	void (*start_fn)(void *);	/* what a released secondary runs */
 	void *start_arg;
 	void *vcpu;		/* hv's vCPU running here, for the run loop */
+	void *hv_data;		/* the hypervisor's per-CPU data (hcall statistics) */
 };
 
 /* This CPU: r13 holds the pointer in hypervisor state. */

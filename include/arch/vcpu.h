@@ -42,6 +42,12 @@ void arch_set_hdec(uint64_t ticks);
 uint64_t arch_guest_lpcr(bool little_endian);
 /* LPCR[ILE] as H_SET_MODE changes it */
 uint64_t arch_lpcr_set_ile(uint64_t lpcr, bool le);
-/* The instruction word at a guest-real address translated to host. */
+/*
+ * The hypervisor's hcall fast path for this CPU: called by the exit code
+ * on every `sc 1` from a guest with the guest's full frame saved; answer 0
+ * to resume the guest at once, anything else to return from
+ * arch_run_vcpu() with VEC_SYSCALL as usual. NULL: no fast path.
+ */
+void arch_set_hcall_fn(int (*fn)(struct regs *guest));
 
 #endif /* ARCH_VCPU_H */

@@ -46,7 +46,8 @@ enum vcpu_state {
 };
 
 struct vcpu_stats {
-	uint64_t exits, hcalls, hdec, cede, faults;
+	uint64_t exits;		/* exits other than hcalls */
+	uint64_t hcalls, hdec, cede, faults;
 	uint64_t hv_ticks;	/* timebase ticks spent handling its exits */
 };
 

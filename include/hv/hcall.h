@@ -11,22 +11,46 @@
 #include <stdint.h>
 #include <hv/guest.h>
 
-/* args[0..7] = r4..r11 as the guest left them; rets[0..5] -> r4..r9 */
+/* Values an hcall returns (r4..r6) on success; the other volatile
+ * registers are left as the guest had them. */
+#define HCALL_RETS	3
+
+/* args[0..7] = r4..r11 as the guest left them; rets[0..2] -> r4..r6 */
 typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *args, uint64_t *rets);
 
 void hcall_dispatch(struct vcpu *v);
+/* The per-CPU fast path (arch_set_hcall_fn): serve the hcall; 0 if the
+ * vCPU can run on at once, 1 if the run loop must look (cede, stop...). */
+int hcall_fast(struct regs *guest);
+/* Point this CPU's statistics at its own slice (call once per CPU). */
+void hcall_cpu_init(void);
+/* An exit vector no hardware produces: the hcall was served already.
+ * Bit 0 clear: the vCPU is re-entered with rfid. */
+#define VEC_HCALL_DONE	0xc02
 
 /* Results counted per hcall, in buckets */
 enum { HC_RC_SUCCESS, HC_RC_PARAMETER, HC_RC_PN, HC_RC_FUNCTION, HC_RC_HARDWARE,
        HC_RC_RESOURCES, HC_RC_OTHER, HC_RC_BUCKETS };
 
+/* 64 bytes: one shift to index (calls is the sum of the buckets) */
 struct hcall_stat {
-	uint64_t calls, ticks;		/* ticks: timebase spent in the handler */
+	uint64_t ticks;			/* timebase spent in the handler */
 	uint64_t rc[HC_RC_BUCKETS];
 };
 
-/* Statistics of an opcode (every unknown opcode shares one record). */
-const struct hcall_stat *hcall_stats(uint64_t opcode);
+static inline uint64_t hcall_stat_calls(const struct hcall_stat *st)
+{
+	uint64_t n = 0;
+	int b;
+
+	for (b = 0; b < HC_RC_BUCKETS; b++)
+		n += st->rc[b];
+	return n;
+}
+
+/* Statistics of an opcode, summed over CPUs (every unknown opcode shares
+ * one record). */
+void hcall_stats(uint64_t opcode, struct hcall_stat *out);
 /* Each implemented hcall, then the unknown ones with op = ~0. */
 void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, void *arg),
 			   void *arg);
