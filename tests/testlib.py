@@ -46,8 +46,8 @@ def boot_to_ready(m, timeout=30):
 
 
 def poweroff(m, timeout=30):
-    """Ask the debug console to power off; assert QEMU exits with status 0."""
-    m.expect(r"hv> ", 10)
+    """Ask the debug shell to power off; assert QEMU exits with status 0.
+    (The prompt may be long scrolled away by guest output: just type.)"""
     m.sendline("poweroff")
     rc = m.wait_exit(timeout)
     assert rc == 0, "QEMU exit status %s after poweroff" % rc
