@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <hv/guest.h>
+#include <hv/passthrough.h>
 #include <hv/sched.h>
 #include <iommu/tce_table.h>
 #include <lib/console.h>
@@ -65,6 +66,8 @@ void guest_stop(struct guest *g, const char *fmt, ...)
 	lock_release(&g->lock);
 	if (!first)
 		return;
+	/* its devices stop DMA: nothing of a stopped guest's may run on */
+	passthrough_enable(g, false);
 	printf("tcevisor: guest %s stopped: %s\n", g->name, g->reason);
 	log_event("guest %s stopped: %s", g->name, g->reason);
 	for (i = 0; i < g->nr_vcpus; i++) {

@@ -12,6 +12,7 @@
 #include <hv/guest_build.h>
 #include <hv/guest_fdt.h>
 #include <hv/memory.h>
+#include <hv/passthrough.h>
 #include <hv/sched.h>
 #include <iommu/table_group.h>
 #include <iommu/tce_table.h>
@@ -151,7 +152,8 @@ static bool make_windows(struct guest *g, const struct guest_spec *s, char *err,
 static bool load(struct guest *g, const struct guest_spec *s, char *err, size_t len)
 {
 	uint64_t size = (uint64_t)(s->image->end - s->image->start);
-	struct guest_fdt_args args = { s->bootargs, s->script, s->script_len, NULL, NULL };
+	struct guest_fdt_args args = { s->bootargs, s->script, s->script_len,
+				       passthrough_fdt_dev, passthrough_fdt_vphb };
 
 	g->fdt_gpa = g->ram_size - FDT_FROM_TOP;
 	if (size > g->fdt_gpa) {
@@ -220,7 +222,7 @@ bool guest_build(const struct guest_spec *s, char *err, size_t errlen)
 	for (k = 0; k < s->nr_devs; k++)
 		g->devs[k] = s->devs[k];
 	if (!place_ram(g, s, err, errlen) || !make_windows(g, s, err, errlen) ||
-	    !load(g, s, err, errlen)) {
+	    !passthrough_setup(g, err, errlen) || !load(g, s, err, errlen)) {
 		release_windows(g);
 		guest_free_last(g);
 		return false;
@@ -230,6 +232,7 @@ bool guest_build(const struct guest_spec *s, char *err, size_t errlen)
 	g->lpcr = arch_guest_lpcr(false);
 	radix_set_partition(g->id, &g->radix);
 	g->state = GUEST_RUNNING;
+	passthrough_enable(g, true);
 	start_vcpus(g, s->vcpus);
 	report(g);
 	log_event("guest %s started: %lu MiB, %u vcpu(s), %u device(s)", g->name,

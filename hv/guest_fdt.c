@@ -26,7 +26,7 @@
 #include <hv/vcons.h>
 #include <iommu/tce_table.h>
 
-#define VPHB_BUID	0x800000020000000UL
+#define VPHB_BUID	GUEST_VPHB_BUID
 
 /* hcall function sets advertised: only what is implemented. */
 static const char hypertas[] = "hcall-term\0hcall-set-mode\0hcall-splpar\0"
@@ -55,6 +55,9 @@ static int chosen(void *f, const struct guest *g, const struct guest_fdt_args *a
 
 	rc |= fdt_property_string(f, "bootargs", a->bootargs ? a->bootargs : "");
 	rc |= fdt_property_string(f, "stdout-path", "/vdevice/vty@71000000");
+	/* BARs are the hypervisor's: a Linux guest must not reassign them */
+	if (g->nr_devs)
+		rc |= prop_u32(f, "linux,pci-probe-only", 1);
 	rc |= fdt_property(f, "ibm,architecture-vec-5", vec5, sizeof(vec5));
 	if (a->script && a->script_len)
 		rc |= fdt_property(f, "tcevisor,script", a->script, a->script_len);

@@ -7,6 +7,7 @@
 #include <arch/ppc.h>
 #include <hv/guest.h>
 #include <hv/hcall.h>
+#include <hv/passthrough.h>
 #include <hv/rtas.h>
 #include <hv/sched.h>
 #include <papr/hcall.h>
@@ -76,11 +77,23 @@ static int32_t rtas_stop_self(struct vcpu *v, struct rtas_call *c)
 	return RTAS_OK;
 }
 
+static int32_t rtas_read_pci(struct vcpu *v, struct rtas_call *c)
+{
+	return passthrough_rtas_read(v->guest, c->args, c->nargs, c->rets, c->nret);
+}
+
+static int32_t rtas_write_pci(struct vcpu *v, struct rtas_call *c)
+{
+	return passthrough_rtas_write(v->guest, c->args, c->nargs, c->rets, c->nret);
+}
+
 const struct rtas_service rtas_services[] = {
 	{ "power-off", RTAS_TOKEN_POWER_OFF },
 	{ "query-cpu-stopped-state", RTAS_TOKEN_QUERY_CPU_STOPPED },
 	{ "start-cpu", RTAS_TOKEN_START_CPU },
 	{ "stop-self", RTAS_TOKEN_STOP_SELF },
+	{ "ibm,read-pci-config", RTAS_TOKEN_READ_PCI_CONFIG },
+	{ "ibm,write-pci-config", RTAS_TOKEN_WRITE_PCI_CONFIG },
 };
 const unsigned int rtas_nr_services = sizeof(rtas_services) / sizeof(rtas_services[0]);
 
@@ -91,6 +104,8 @@ static rtas_fn lookup(uint32_t token)
 	case RTAS_TOKEN_QUERY_CPU_STOPPED: return rtas_query_cpu;
 	case RTAS_TOKEN_START_CPU: return rtas_start_cpu;
 	case RTAS_TOKEN_STOP_SELF: return rtas_stop_self;
+	case RTAS_TOKEN_READ_PCI_CONFIG: return rtas_read_pci;
+	case RTAS_TOKEN_WRITE_PCI_CONFIG: return rtas_write_pci;
 	default: return NULL;
 	}
 }

@@ -53,6 +53,20 @@ def poweroff(m, timeout=30):
     assert rc == 0, "QEMU exit status %s after poweroff" % rc
 
 
+def expect_all(m, patterns, timeout=30):
+    """Wait until every regex in patterns has appeared, in any order."""
+    import time
+    deadline = time.time() + timeout
+    while True:
+        out = m.output
+        missing = [p for p in patterns if not re.search(p, out)]
+        if not missing:
+            return out
+        if time.time() > deadline:
+            raise AssertionError("never saw %r in:\n%s" % (missing, out[-3000:]))
+        time.sleep(0.1)
+
+
 def field(text, pattern):
     """The first group of pattern in text, or fail."""
     m = re.search(pattern, text)

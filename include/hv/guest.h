@@ -84,6 +84,16 @@ struct guest_console {
 	volatile unsigned int in_head, in_tail;
 };
 
+/* What the guest sees of an assigned function's BARs and command register */
+struct guest_pci {
+	uint64_t bar_pci[6];		/* guest PCI address, by index in pci_dev.bars */
+	uint32_t sizing;		/* BAR registers the guest is sizing (bit per register) */
+	uint16_t vcmd;			/* the guest's command register */
+};
+
+/* The guest's one virtual PHB (BUID as on QEMU pseries) */
+#define GUEST_VPHB_BUID		0x800000020000000UL
+
 struct guest_stats {
 	uint64_t hcalls_by_rc_ok, hcalls_failed;
 };
@@ -102,6 +112,7 @@ struct guest {
 	struct guest_window win[TCE_WINDOWS];
 	unsigned int nr_devs;
 	struct phb_pe *devs[GUEST_DEVS_MAX];
+	struct guest_pci pci[GUEST_DEVS_MAX];
 	unsigned int nr_vcpus;
 	struct vcpu vcpus[GUEST_VCPUS_MAX];
 	struct guest_console cons;

@@ -4,7 +4,7 @@ hcalls, console focus. Everything is read from the console from outside."""
 
 import re
 
-from testlib import boot_to_ready, field, poweroff
+from testlib import boot_to_ready, expect_all, field, poweroff
 
 
 def guest_node(name, memory=0x4000000, bootargs="mode=demo", vcpus=1, extra="", windows=()):
@@ -29,9 +29,7 @@ def test_two_guests_print_their_trees(ctx):
     ])
     m = ctx.machine(config=cfg)
     boot_to_ready(m)
-    m.expect(r"\[alpha\] demo: ready", 20)
-    m.expect(r"\[beta\] demo: ready", 20)
-    out = m.output
+    out = expect_all(m, [r"\[alpha\] demo: ready", r"\[beta\] demo: ready"])
     assert "[alpha] summary: name=alpha memory=0x4000000 cpus=1" in out, out
     assert "[alpha] summary: window 0 liobn=0x80000010 start=0x0 size=0x40000000 " \
            "page=0x1000" in out, out
@@ -149,8 +147,7 @@ def test_bad_configurations_are_reported_valid_guests_start(ctx):
         assert re.search(r"config: /guests/%s: %s.*; guest not started" % (node, re.escape(reason)),
                          out), "%s: %r not in\n%s" % (node, reason, out)
     assert field(out, r"guests: (\d+) started, 10 rejected") == "2"
-    m.expect(r"\[good\] summary: devices=1", 20)
-    m.expect(r"\[fine\] demo: ready", 20)
+    expect_all(m, [r"\[good\] summary: devices=1", r"\[fine\] demo: ready"])
     poweroff(m)
 
 
