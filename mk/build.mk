@@ -111,6 +111,7 @@ $(B)/.check-fp: $(ELF) scripts/check-fp.sh
 
 # --- host build of the portable core -------------------------------------------
 include mk/host.mk
+include mk/fuzz.mk
 
 # --- configurations (configs/*.dts -> build/configs/*.dtb) --------------------
 CONFIG_DTBS := $(patsubst configs/%.dts,$(B)/configs/%.dtb,$(wildcard configs/*.dts))
