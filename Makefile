@@ -25,7 +25,7 @@ setup:
 	@./scripts/setup.sh $(if $(filter fuzz,$(MAKECMDGOALS)),--fuzz)
 clean:
 	rm -rf build/obj build/host build/tcevisor.* build/guest build/tests build/configs \
-		build/fuzz/fuzz_tce build/fuzz/seeds
+		build/bench build/fuzz/fuzz_tce build/fuzz/seeds
 distclean:
 	rm -rf build
 else

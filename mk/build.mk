@@ -112,6 +112,7 @@ $(B)/.check-fp: $(ELF) scripts/check-fp.sh
 # --- host build of the portable core -------------------------------------------
 include mk/host.mk
 include mk/fuzz.mk
+include mk/bench.mk
 
 # --- configurations (configs/*.dts -> build/configs/*.dtb) --------------------
 CONFIG_DTBS := $(patsubst configs/%.dts,$(B)/configs/%.dtb,$(wildcard configs/*.dts))
@@ -129,5 +130,5 @@ _run: _image $(RUN_DTB)
 _test: _image _host-tests
 	@$(PYTHON) tests/run.py --build $(B)
 
-_bench: _image
+_bench: _image $(BENCH_IOMMU)
 	@$(PYTHON) bench/run.py --build $(B)

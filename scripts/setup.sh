@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install tcevisor's build and test dependencies from Debian's packages.
 #
-#   setup.sh          what make and make test need
+#   setup.sh          what make, make test and make bench need
 #   setup.sh --fuzz   the same, plus clang-14 and its libFuzzer runtime
 #                     (make fuzz)
 #
@@ -14,7 +14,7 @@ set -eu
 
 PKGS="gcc-powerpc64le-linux-gnu binutils-powerpc64le-linux-gnu libfdt-dev:ppc64el
 newlib-source device-tree-compiler qemu-system-ppc make gcc libc6-dev xz-utils
-libcmocka-dev python3"
+libcmocka-dev python3 valgrind"
 # clang-14 only recommends libclang-rt-14-dev, which holds the fuzzer, ASan
 # and UBSan runtimes that -fsanitize=fuzzer,address,undefined links.
 FUZZ_PKGS="clang-14 libclang-rt-14-dev"
@@ -45,6 +45,9 @@ check() {
 	done
 	ls /usr/src/newlib/newlib-*.tar.xz >/dev/null 2>&1 ||
 		{ echo "setup: missing /usr/src/newlib/newlib-*.tar.xz" >&2; ok=0; }
+	for f in /usr/bin/valgrind /usr/include/valgrind/callgrind.h; do
+		[ -e "$f" ] || { echo "setup: missing $f" >&2; ok=0; }
+	done
 	if [ $fuzz = 1 ]; then
 		[ -e /usr/bin/clang-14 ] || { echo "setup: missing /usr/bin/clang-14" >&2; ok=0; }
 		ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a \
