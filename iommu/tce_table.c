@@ -399,35 +399,40 @@ static bool want_ranges(const struct tce_table *tbl)
 
 /*
  * One value into leaf slots [s0, s1) whose first hardware index is base:
- * the stuff fast path for guest page == hardware page. Counting first and
- * filling after keeps both loops branch-free (the compiler vectorizes them
- * where it can); exact runs are scanned only when a PHB needs them.
+ * the stuff fast path for guest page == hardware page. Without a PHB that
+ * kills ranges, one branch-free pass counts the entries that change and
+ * writes every entry and its twin (an unchanged entry gets its own value
+ * back, which the PHB cannot tell from no write). Exact runs are scanned
+ * only when a PHB needs them.
  */
 static void fill_leaf(uint64_t *leaf, uint64_t *twin, uint64_t s0, uint64_t s1, uint64_t base,
 		      uint64_t hw_be, uint64_t guest, bool ranges, struct tce_changes *ch)
 {
 	uint64_t s, diff = 0;
 
-	for (s = s0; s < s1; s++)
-		diff += leaf[s] != hw_be;
-	if (diff && ranges) {
-		s = s0;
-		while (s < s1) {
-			uint64_t start;
-
-			while (s < s1 && leaf[s] == hw_be)
-				s++;
-			start = s;
-			while (s < s1 && leaf[s] != hw_be)
-				leaf[s++] = hw_be;
-			if (s > start)
-				changes_add(ch, base + start - s0, s - start);
-		}
-	} else if (diff) {
-		for (s = s0; s < s1; s++)
+	if (!ranges) {
+		for (s = s0; s < s1; s++) {
+			diff += leaf[s] != hw_be;
 			leaf[s] = hw_be;
-		ch->changed += diff;
-		ch->unknown = true;
+			twin[s] = guest;
+		}
+		if (diff) {
+			ch->changed += diff;
+			ch->unknown = true;
+		}
+		return;
+	}
+	s = s0;
+	while (s < s1) {
+		uint64_t start;
+
+		while (s < s1 && leaf[s] == hw_be)
+			s++;
+		start = s;
+		while (s < s1 && leaf[s] != hw_be)
+			leaf[s++] = hw_be;
+		if (s > start)
+			changes_add(ch, base + start - s0, s - start);
 	}
 	for (s = s0; s < s1; s++)
 		twin[s] = guest;
