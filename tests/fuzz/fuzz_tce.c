@@ -33,7 +33,8 @@
  *    range kill per changed run (exact bounds) or a single PE kill when a run
  *    is over 64 pages or there are more than TCE_KILL_RANGES_MAX runs; no
  *    kill reaches a PE that is not linked to the table;
- *  - at the end every link and table is released and both pools are whole.
+ *  - at the end, the report readers (read_hw, count_valid) agree with the
+ *    snapshot, and every link and table is released and both pools whole.
  *
  * Multi-level tables cover 2^18 or more entries, too many for the shadow
  * (it tracks whole tables), so updates and links of those run with the
@@ -741,9 +742,12 @@ static void exec_end(void)
 	unsigned int i;
 
 	describe("teardown");
-	for (i = 0; i < NTABLES; i++)
-		if (W.t[i].tbl)
+	for (i = 0; i < NTABLES; i++) {
+		if (W.t[i].tbl) {
 			check_guest_view(&W.t[i]);
+			check_readers(&W.t[i]);
+		}
+	}
 	for (i = 0; i < NTABLES; i++) {
 		struct ftable *ft = &W.t[i];
 

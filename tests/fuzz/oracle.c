@@ -585,3 +585,30 @@ void check_guest_view(const struct ftable *ft)
 		guest_check(ft, &ft->m[k].gi, 1, v);
 	}
 }
+
+/* The report readers agree with the snapshot: count_valid over the whole
+ * table (entries of missing leaves are invalid), read_hw at both ends and
+ * the middle of every existing leaf. */
+void check_readers(const struct ftable *ft)
+{
+	struct snap *s = &snap_b;
+	uint64_t valid = 0, k, off = 0;
+	unsigned int i, j;
+
+	snap_take(ft, s);
+	for (k = 0; k < s->n; k++)
+		valid += (s->hw[k] & RW) != 0;
+	if (tce_table_count_valid(ft->tbl) != valid)
+		fail("table %u: count_valid %lu, %lu valid entries read", ft->tbl->id,
+		     (unsigned long)tce_table_count_valid(ft->tbl), (unsigned long)valid);
+	for (i = 0; i < s->nr; off += s->r[i].count, i++) {
+		const uint64_t at[3] = { 0, s->r[i].count / 2, s->r[i].count - 1 };
+
+		for (j = 0; j < 3; j++)
+			if (tce_table_read_hw(ft->tbl, s->r[i].first + at[j]) != s->hw[off + at[j]])
+				fail("table %u: read_hw(%lu) disagrees with read_hw_range",
+				     ft->tbl->id, (unsigned long)(s->r[i].first + at[j]));
+	}
+	if (tce_table_read_hw(ft->tbl, tce_table_hw_entries(ft->tbl)) != 0)
+		fail("table %u: read_hw past the end is not 0", ft->tbl->id);
+}

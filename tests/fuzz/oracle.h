@@ -112,6 +112,7 @@ void guest_check(const struct ftable *ft, const uint64_t *idx, unsigned int n,
 void check_kills(const struct ftable *ft, unsigned int nruns, uint64_t changed, int failing);
 void check_after_op(void);
 void check_guest_view(const struct ftable *ft);
+void check_readers(const struct ftable *ft);
 
 /* Links. */
 unsigned int table_index(const struct ftable *ft);
