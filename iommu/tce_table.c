@@ -231,7 +231,7 @@ static uint64_t level_index(const struct tce_table *tbl, uint64_t hw, unsigned i
 }
 
 /* The leaf block holding hardware index hw, or NULL if not allocated. */
-static uint64_t *leaf_lookup(const struct tce_table *tbl, uint64_t hw)
+static inline uint64_t *leaf_lookup(const struct tce_table *tbl, uint64_t hw)
 {
 	uint64_t *lvl = tbl->top;
 	unsigned int below;
@@ -347,8 +347,8 @@ static int check_range(const struct tce_table *tbl, uint64_t ioba, uint64_t coun
 
 /* The hardware value for a guest TCE: host page | W | R, or 0 for a page
  * fault. The whole guest page must lie in one range of the guest's memory. */
-static int xlate_tce(const struct tce_table *tbl, const struct guest_mem *mem, uint64_t tce,
-		     uint64_t *hw)
+static inline int xlate_tce(const struct tce_table *tbl, const struct guest_mem *mem,
+			    uint64_t tce, uint64_t *hw)
 {
 	uint64_t page = 1ULL << tbl->page_shift, gpa = tce & TCE_RPN_MASK, hpa;
 
@@ -398,35 +398,40 @@ static bool want_ranges(const struct tce_table *tbl)
 
 /*
  * One value into leaf slots [s0, s1) whose first hardware index is base:
- * the stuff fast path for guest page == hardware page. Counting first and
- * filling after keeps both loops branch-free (the compiler vectorizes them
- * where it can); exact runs are scanned only when a PHB needs them.
+ * the stuff fast path for guest page == hardware page. Without a PHB that
+ * kills ranges, one branch-free pass counts the entries that change and
+ * writes every entry and its twin (an unchanged entry gets its own value
+ * back, which the PHB cannot tell from no write). Exact runs are scanned
+ * only when a PHB needs them.
  */
 static void fill_leaf(uint64_t *leaf, uint64_t *twin, uint64_t s0, uint64_t s1, uint64_t base,
 		      uint64_t hw_be, uint64_t guest, bool ranges, struct tce_changes *ch)
 {
 	uint64_t s, diff = 0;
 
-	for (s = s0; s < s1; s++)
-		diff += leaf[s] != hw_be;
-	if (diff && ranges) {
-		s = s0;
-		while (s < s1) {
-			uint64_t start;
-
-			while (s < s1 && leaf[s] == hw_be)
-				s++;
-			start = s;
-			while (s < s1 && leaf[s] != hw_be)
-				leaf[s++] = hw_be;
-			if (s > start)
-				changes_add(ch, base + start - s0, s - start);
-		}
-	} else if (diff) {
-		for (s = s0; s < s1; s++)
+	if (!ranges) {
+		for (s = s0; s < s1; s++) {
+			diff += leaf[s] != hw_be;
 			leaf[s] = hw_be;
-		ch->changed += diff;
-		ch->unknown = true;
+			twin[s] = guest;
+		}
+		if (diff) {
+			ch->changed += diff;
+			ch->unknown = true;
+		}
+		return;
+	}
+	s = s0;
+	while (s < s1) {
+		uint64_t start;
+
+		while (s < s1 && leaf[s] == hw_be)
+			s++;
+		start = s;
+		while (s < s1 && leaf[s] != hw_be)
+			leaf[s++] = hw_be;
+		if (s > start)
+			changes_add(ch, base + start - s0, s - start);
 	}
 	for (s = s0; s < s1; s++)
 		twin[s] = guest;
@@ -480,18 +485,6 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
 
 /* ---- invalidation fan-out ---------------------------------------------- */
 
-static bool ranges_fit(const struct tce_changes *ch, uint64_t threshold)
-{
-	uint32_t i;
-
-	if (ch->unknown)
-		return false;
-	for (i = 0; i < ch->n; i++)
-		if (ch->r[i].count > threshold)
-			return false;
-	return true;
-}
-
 /*
  * After entries changed: every linked PE gets one range kill per changed
  * range, or a single PE kill when a range is longer than its PHB's
@@ -501,20 +494,26 @@ static bool ranges_fit(const struct tce_changes *ch, uint64_t threshold)
 static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 {
 	struct group_link *l;
+	bool known = !ch->unknown;
+	uint64_t longest = 0;
+	uint32_t i;
 	int rc = IOMMU_OK;
 
 	if (!ch->changed)
 		return IOMMU_OK;
+	/* The ranges fit a PHB when they are known and the longest is within
+	 * its threshold: found once, one comparison per PE. */
+	for (i = 0; i < ch->n; i++)
+		longest = ch->r[i].count > longest ? ch->r[i].count : longest;
 	/* Entries must be visible to the PHB before it refetches them. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (l = tbl->links; l; l = l->next) {
 		struct table_group *g = l->grp;
 		struct iommu_phb *phb = g->phb;
 		int r = IOMMU_OK;
-		uint32_t i;
 
 		group_stat_inc(&g->stats.updates);
-		if (!ranges_fit(ch, phb->kill_threshold)) {
+		if (!known || longest > phb->kill_threshold) {
 			r = phb->ops->kill_pe(phb, g->pe);
 			group_stat_inc(&g->stats.kills_pe);
 			tbl->stats.kills_pe++;
@@ -537,21 +536,28 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 
 /* ---- the update API ------------------------------------------------------ */
 
+/* The end of every update that passed validation: stats, kills, unlock. */
+static int commit(struct tce_table *tbl, const struct tce_changes *ch)
+{
+	int rc;
+
+	tbl->stats.updates++;
+	tbl->stats.entries_changed += ch->changed;
+	rc = fanout(tbl, ch);
+	lock_release(&tbl->lock);
+	return rc;
+}
+
 static int finish(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint64_t *guest,
 		  const uint64_t *hw, bool repeat)
 {
 	struct tce_changes ch;
-	int rc;
 
 	ch.changed = 0;
 	ch.n = 0;
 	ch.unknown = false;
 	apply(tbl, gi, count, guest, hw, repeat, &ch);
-	tbl->stats.updates++;
-	tbl->stats.entries_changed += ch.changed;
-	rc = fanout(tbl, &ch);
-	lock_release(&tbl->lock);
-	return rc;
+	return commit(tbl, &ch);
 }
 
 static int reject(struct tce_table *tbl, int rc)
@@ -585,10 +591,43 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
 	return finish(tbl, gi, count, &tce, &hw, true);
 }
 
+/*
+ * H_PUT_TCE is the hottest call: one per DMA map or unmap of a guest
+ * without a direct window. When the guest page is the hardware page it
+ * changes one hardware entry or none, so it needs neither apply()'s chunks
+ * and run scans nor want_ranges()'s walk of the links: the changed entry
+ * is an exact run of one. Same checks, order and kills as a stuff of one.
+ */
 int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
 		      uint64_t tce)
 {
-	return tce_table_stuff(tbl, mem, ioba, tce, 1);
+	uint64_t gi, hw, s, *leaf;
+	struct tce_changes ch;
+	int rc;
+
+	if (tbl->page_shift != tbl->hw_page_shift)
+		return tce_table_stuff(tbl, mem, ioba, tce, 1);
+	lock_take(&tbl->lock);
+	rc = check_range(tbl, ioba, 1, &gi);
+	if (!rc)
+		rc = xlate_tce(tbl, mem, tce, &hw);
+	if (!rc && tce && tbl->levels > 1)
+		rc = leaf_ensure(tbl, gi);
+	if (rc)
+		return reject(tbl, rc);
+	ch.changed = 0;
+	ch.n = 0;
+	ch.unknown = false;
+	leaf = leaf_lookup(tbl, gi);
+	if (leaf) {		/* missing only for a zero value: nothing to store */
+		s = gi & ((1ULL << tbl->level_shift) - 1);
+		if (leaf[s] != to_be64(hw)) {
+			leaf[s] = to_be64(hw);
+			changes_add(&ch, gi, 1);
+		}
+		leaf[(1ULL << tbl->level_shift) + s] = tce;
+	}
+	return commit(tbl, &ch);
 }
 
 int tce_table_put_list(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,

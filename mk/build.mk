@@ -114,6 +114,8 @@ include mk/guest.mk
 
 # --- host build of the portable core -------------------------------------------
 include mk/host.mk
+include mk/fuzz.mk
+include mk/bench.mk
 
 # --- configurations (configs/*.dts -> build/configs/*.dtb) --------------------
 CONFIG_DTBS := $(patsubst configs/%.dts,$(B)/configs/%.dtb,$(wildcard configs/*.dts))
@@ -131,6 +133,6 @@ _run: _image $(RUN_DTB)
 _test: _image _host-tests
 	@$(PYTHON) tests/run.py --build $(B)
 
-_bench: _image
+_bench: _image $(BENCH_IOMMU)
 	@$(PYTHON) bench/run.py --build $(B)
 $(B)/obj/hv/guest_images.o: $(B)/guest/testguest.bin

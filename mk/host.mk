@@ -12,7 +12,12 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(B)/host/%,$(HOST_TEST_SRCS))
 HOST_SUPPORT_SRCS := $(filter-out $(HOST_TEST_SRCS),$(wildcard tests/host/*.c))
 HOST_SUPPORT_OBJS := $(patsubst %.c,$(B)/host/obj/%.o,$(HOST_SUPPORT_SRCS))
 
-_host-tests: $(HOST_TESTS)
+# The TCE fuzz target (tests/fuzz), replayed on fixed pseudo-random inputs.
+FUZZ_REPLAY := $(B)/host/test_fuzz_replay
+FUZZ_REPLAY_OBJS := $(patsubst %.c,$(B)/host/obj/%.o,tests/fuzz/fuzz_tce.c tests/fuzz/oracle.c \
+	tests/fuzz/replay_main.c)
+
+_host-tests: $(HOST_TESTS) $(FUZZ_REPLAY)
 
 $(B)/host/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -23,7 +28,11 @@ $(B)/host/test_%: $(B)/host/obj/tests/host/test_%.o $(HOST_CORE_OBJS) $(HOST_SUP
 	@echo "  HOSTLD  $@"
 	@$(HOSTCC) $(HOST_CFLAGS) $^ $(HOST_LIBS) -o $@
 
--include $(HOST_CORE_OBJS:.o=.d) $(HOST_SUPPORT_OBJS:.o=.d) \
+$(FUZZ_REPLAY): $(FUZZ_REPLAY_OBJS) $(HOST_CORE_OBJS) $(HOST_SUPPORT_OBJS)
+	@echo "  HOSTLD  $@"
+	@$(HOSTCC) $(HOST_CFLAGS) $^ $(HOST_LIBS) -o $@
+
+-include $(HOST_CORE_OBJS:.o=.d) $(FUZZ_REPLAY_OBJS:.o=.d) $(HOST_SUPPORT_OBJS:.o=.d) \
 	$(patsubst %,$(B)/host/obj/tests/host/%.d,$(notdir $(HOST_TESTS)))
 .SECONDARY:
 
