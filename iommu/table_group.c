@@ -149,7 +149,7 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 {
 	struct iommu_phb *phb = grp->phb;
 	struct group_link *l = NULL;
-	int w, rc = IOMMU_OK;
+	int w;
 
 	lock_take(&grp->lock);
 	for (w = 0; w < TCE_WINDOWS; w++) {
@@ -163,16 +163,22 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 		return IOMMU_ENOENT;
 	}
 	/* Stop translating through the table and flush what the PE holds;
-	 * only then leave the fan-out list (updates meanwhile still kill us). */
-	if (phb->ops->set_window(phb, grp->pe, w, NULL) || phb->ops->kill_pe(phb, grp->pe))
-		rc = IOMMU_EHW;
+	 * only then leave the fan-out list (updates meanwhile still kill us).
+	 * If the PHB fails either step the link stays: the PE may still reach
+	 * the table or hold its entries, so the table must stay alive and in
+	 * the PE's fan-out. */
+	if (phb->ops->set_window(phb, grp->pe, w, NULL) || phb->ops->kill_pe(phb, grp->pe)) {
+		group_stat_inc(&grp->stats.kill_errors);
+		lock_release(&grp->lock);
+		return IOMMU_EHW;
+	}
 	group_stat_inc(&grp->stats.kills_pe);
 	list_remove(tbl, l);
 	__atomic_store_n(&grp->windows[w], NULL, __ATOMIC_RELEASE);
 	lock_release(&grp->lock);
 	link_free(l);
 	tce_table_put(tbl);
-	return rc;
+	return IOMMU_OK;
 }
 
 void tce_table_for_each_link(struct tce_table *tbl,

@@ -66,7 +66,8 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window);
 /*
  * Undo iommu_link: the TVE is invalidated and the PE killed first, then
  * the link leaves the table's list and is freed, dropping its table
- * reference. IOMMU_ENOENT if not linked.
+ * reference. IOMMU_ENOENT if not linked; IOMMU_EHW if the PHB failed, and
+ * then the link (and the table) stay.
  */
 int iommu_unlink(struct tce_table *tbl, struct table_group *grp);
 /* The table on a window of grp, or NULL. */

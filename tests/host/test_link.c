@@ -109,6 +109,29 @@ static void test_link_failure_rolls_back(void **state)
 	tce_table_put(t);
 }
 
+/* A PHB that fails the unlink keeps the link, and the table alive. */
+static void test_unlink_failure_keeps_link(void **state)
+{
+	struct tce_table *t = test_table(&env, 0, 2 << 20, 12, 12, 1);
+	struct table_group *g = &phb.groups[7];
+
+	assert_int_equal(iommu_link(t, g, 0), IOMMU_OK);
+	phb.fail_set_window = 1;
+	assert_int_equal(iommu_unlink(t, g), IOMMU_EHW);
+	assert_ptr_equal(table_group_table(g, 0), t);
+	assert_int_equal(t->nr_links, 1);
+	phb.fail_kills = 1;
+	assert_int_equal(iommu_unlink(t, g), IOMMU_EHW);
+	assert_int_equal(t->nr_links, 1);
+	/* updates still reach the PE */
+	fake_log_clear();
+	assert_int_equal(tce_table_put_tce(t, &env.mem, 0, 0x1000 | TCE_READ), IOMMU_OK);
+	assert_int_equal(fake_count(FK_KILL_PE, &phb, 7), 1);
+	assert_int_equal(iommu_unlink(t, g), IOMMU_OK);
+	shadow_untrack(t);
+	tce_table_put(t);
+}
+
 /* The creator's reference goes; links keep the table until unlinked. */
 static void test_table_lives_while_linked(void **state)
 {
@@ -133,6 +156,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_link_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_unlink_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_link_failure_rolls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unlink_failure_keeps_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_table_lives_while_linked, setup, teardown),
 	};
 
