@@ -164,11 +164,16 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 	}
 	/* Stop translating through the table and flush what the PE holds;
 	 * only then leave the fan-out list (updates meanwhile still kill us).
-	 * If the PHB fails either step the link stays: the PE may still reach
-	 * the table or hold its entries, so the table must stay alive and in
-	 * the PE's fan-out. */
-	if (phb->ops->set_window(phb, grp->pe, w, NULL) || phb->ops->kill_pe(phb, grp->pe)) {
+	 * If the PHB fails either step the link stays, TVE included: the PE
+	 * may still reach the table or hold its entries, so the table must
+	 * stay alive and in the PE's fan-out. */
+	if (phb->ops->set_window(phb, grp->pe, w, NULL)) {
+		lock_release(&grp->lock);
+		return IOMMU_EHW;
+	}
+	if (phb->ops->kill_pe(phb, grp->pe)) {
 		group_stat_inc(&grp->stats.kill_errors);
+		phb->ops->set_window(phb, grp->pe, w, tbl);
 		lock_release(&grp->lock);
 		return IOMMU_EHW;
 	}

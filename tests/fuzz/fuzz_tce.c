@@ -478,12 +478,11 @@ static void op_unlink(struct rd *r)
 		l = link_find(table_index(ft), p, pe);
 	}
 	inj = dec_inj(r);
-	/* A failed set_window on unlink leaves the TVE on a table that is then
-	 * freed; the core has no answer for that (reported), so not injected. */
-	inj.set_window = false;
-	describe("unlink table %u (%s) phb%u pe %u inject phb%d kills %d", ft->tbl->id,
-		 ft->name, p, pe, inj.phb, inj.kills);
-	want = !l ? IOMMU_ENOENT : inj.phb == (int)p && inj.kills ? IOMMU_EHW : IOMMU_OK;
+	describe("unlink table %u (%s) phb%u pe %u inject phb%d kills %d set_window %d",
+		 ft->tbl->id, ft->name, p, pe, inj.phb, inj.kills, inj.set_window);
+	/* a PHB failure keeps the link (and the TVE) as they were */
+	want = !l ? IOMMU_ENOENT :
+	       inj.phb == (int)p && (inj.kills || inj.set_window) ? IOMMU_EHW : IOMMU_OK;
 	inj_arm(&inj);
 	fake_shadow_enabled = ft->shadowed;
 	rc = iommu_unlink(ft->tbl, &phbs[p].groups[pe]);
@@ -492,7 +491,7 @@ static void op_unlink(struct rd *r)
 	W.kill_failed = inj_disarm(&inj) > 0;
 	if (rc != want)
 		fail("unlink returned %s, expected %s", iommu_strerror(rc), iommu_strerror(want));
-	if (l)
+	if (l && rc == IOMMU_OK)
 		link_del(l);
 	if (ft->zombie && !links_of(ft)) {
 		/* the last link held the last reference */
