@@ -598,11 +598,46 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
  * and run scans nor want_ranges()'s walk of the links: the changed entry
  * is an exact run of one. Same checks, order and kills as a stuff of one.
  */
+/*
+ * One changed hardware entry: each linked PE gets a one-page range kill if
+ * its PHB takes page kills, else a PE kill. The general fan-out would come
+ * to the same; this is H_PUT_TCE's path, so it stays short.
+ */
+static int kill_one(struct tce_table *tbl, uint64_t hw_index)
+{
+	uint64_t bus = tbl->bus_offset + (hw_index << tbl->hw_page_shift);
+	struct group_link *l;
+	int rc = IOMMU_OK;
+
+	/* The entry must be visible to the PHB before it refetches it. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	for (l = tbl->links; l; l = l->next) {
+		struct table_group *g = l->grp;
+		struct iommu_phb *phb = g->phb;
+		int r;
+
+		group_stat_inc(&g->stats.updates);
+		if (phb->kill_threshold) {
+			r = phb->ops->kill_range(phb, g->pe, bus, 1, tbl->hw_page_shift);
+			group_stat_inc(&g->stats.kills_range);
+			tbl->stats.kills_range++;
+		} else {
+			r = phb->ops->kill_pe(phb, g->pe);
+			group_stat_inc(&g->stats.kills_pe);
+			tbl->stats.kills_pe++;
+		}
+		if (__builtin_expect(r != 0, 0)) {
+			group_stat_inc(&g->stats.kill_errors);
+			rc = IOMMU_EHW;
+		}
+	}
+	return rc;
+}
+
 int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
 		      uint64_t tce)
 {
 	uint64_t gi, hw, s, *leaf;
-	struct tce_changes ch;
 	int rc;
 
 	if (tbl->page_shift != tbl->hw_page_shift)
@@ -615,19 +650,20 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 		rc = leaf_ensure(tbl, gi);
 	if (rc)
 		return reject(tbl, rc);
-	ch.changed = 0;
-	ch.n = 0;
-	ch.unknown = false;
+	tbl->stats.updates++;
 	leaf = leaf_lookup(tbl, gi);
-	if (leaf) {		/* missing only for a zero value: nothing to store */
+	/* a missing leaf only for a zero value: nothing to store, no change */
+	if (leaf) {
 		s = gi & ((1ULL << tbl->level_shift) - 1);
+		leaf[(1ULL << tbl->level_shift) + s] = tce;
 		if (leaf[s] != to_be64(hw)) {
 			leaf[s] = to_be64(hw);
-			changes_add(&ch, gi, 1);
+			tbl->stats.entries_changed++;
+			rc = kill_one(tbl, gi);
 		}
-		leaf[(1ULL << tbl->level_shift) + s] = tce;
 	}
-	return commit(tbl, &ch);
+	lock_release(&tbl->lock);
+	return rc;
 }
 
 int tce_table_put_list(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,

@@ -9,7 +9,7 @@ FUZZ_CC      := clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := $(B)/fuzz
 FUZZ_BIN     := $(FUZZ_DIR)/fuzz_tce
-FUZZ_SRCS    := tests/fuzz/fuzz_tce.c tests/fuzz/oracle.c $(wildcard iommu/*.c) lib/lock.c \
+FUZZ_SRCS    := tests/fuzz/fuzz_tce.c tests/fuzz/oracle.c $(wildcard iommu/*.c) \
 	tests/host/fake_phb.c tests/host/host_support.c
 FUZZ_HDRS    := $(wildcard include/iommu/*.h include/lib/*.h tests/fuzz/*.h tests/host/*.h)
 FUZZ_IGNORE  := tests/fuzz/coverage-ignore.txt

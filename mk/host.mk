@@ -5,7 +5,7 @@
 HOST_CFLAGS := -std=gnu11 -g -O1 $(WARN) -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -Iinclude -Itests/host -MMD -MP
 HOST_LIBS := -lcmocka -l:libfdt.so.1 -lpthread
-HOST_CORE_SRCS := $(wildcard iommu/*.c) lib/lock.c lib/fdt_util.c hv/options.c
+HOST_CORE_SRCS := $(wildcard iommu/*.c) lib/fdt_util.c hv/options.c
 HOST_CORE_OBJS := $(patsubst %.c,$(B)/host/obj/%.o,$(HOST_CORE_SRCS))
 HOST_TEST_SRCS := $(wildcard tests/host/test_*.c)
 HOST_TESTS := $(patsubst tests/host/%.c,$(B)/host/%,$(HOST_TEST_SRCS))
@@ -37,7 +37,7 @@ $(FUZZ_REPLAY): $(FUZZ_REPLAY_OBJS) $(HOST_CORE_OBJS) $(HOST_SUPPORT_OBJS)
 .SECONDARY:
 
 # ThreadSanitizer run of the concurrency stress test (longer than in `make test`).
-TSAN_SRCS := tests/host/test_concurrency.c $(wildcard iommu/*.c) lib/lock.c tests/host/host_support.c
+TSAN_SRCS := tests/host/test_concurrency.c $(wildcard iommu/*.c) tests/host/host_support.c
 _tsan: $(TSAN_SRCS)
 	@mkdir -p $(B)/tsan
 	@echo "  TSAN    test_concurrency"

@@ -21,9 +21,29 @@ struct guest_mem {
 	struct guest_mem_range r[GUEST_MEM_RANGES_MAX];
 };
 
-/* [gpa, gpa + len) inside one range: its host address in *hpa. */
-bool guest_mem_translate(const struct guest_mem *m, uint64_t gpa, uint64_t len,
-			 uint64_t *hpa);
+/* [a, a + len) inside [base, base + size)? Written so nothing overflows. */
+static inline bool guest_mem_inside(uint64_t a, uint64_t len, uint64_t base, uint64_t size)
+{
+	return len != 0 && a >= base && len <= size && a - base <= size - len;
+}
+
+/* [gpa, gpa + len) inside one range: its host address in *hpa. Inline:
+ * every mapping TCE goes through it. */
+static inline bool guest_mem_translate(const struct guest_mem *m, uint64_t gpa, uint64_t len,
+				       uint64_t *hpa)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr && i < GUEST_MEM_RANGES_MAX; i++) {
+		const struct guest_mem_range *r = &m->r[i];
+
+		if (guest_mem_inside(gpa, len, r->gpa, r->size)) {
+			*hpa = r->hpa + (gpa - r->gpa);
+			return true;
+		}
+	}
+	return false;
+}
 /* Is [hpa, hpa + len) inside the guest's host memory? (test oracles) */
 bool guest_mem_owns_hpa(const struct guest_mem *m, uint64_t hpa, uint64_t len);
 /* The guest-physical address of host address hpa, if the guest owns it. */

@@ -1,8 +1,9 @@
 /*
  * Spinlocks. The hypervisor runs with MSR[EE] = 0, so a lock holder is never
  * interrupted: a plain test-and-set lock with acquire/release barriers is
- * enough. Locks must not be taken from the exception path except through
- * the *_try/force variants the panic code uses.
+ * enough. Portable C on GCC's __atomic builtins (lwarx/stwcx. with isync
+ * and lwsync on POWER), inline because the TCE update path takes one per
+ * call; iommu/ uses the same code on the host.
  */
 #ifndef LIB_LOCK_H
 #define LIB_LOCK_H
@@ -16,8 +17,25 @@ struct lock {
 
 #define LOCK_INIT { 0 }
 
-bool lock_try(struct lock *l);
-void lock_take(struct lock *l);
-void lock_release(struct lock *l);
+static inline bool lock_try(struct lock *l)
+{
+	uint32_t expected = 0;
+
+	return __atomic_compare_exchange_n(&l->word, &expected, 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static inline void lock_take(struct lock *l)
+{
+	while (!lock_try(l)) {
+		while (__atomic_load_n(&l->word, __ATOMIC_RELAXED))
+			;
+	}
+}
+
+static inline void lock_release(struct lock *l)
+{
+	__atomic_store_n(&l->word, 0, __ATOMIC_RELEASE);
+}
 
 #endif /* LIB_LOCK_H */
