@@ -20,6 +20,9 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hcalls  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # ---- callgrind output ------------------------------------------------------------
@@ -236,9 +239,30 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--keep", action="store_true", help="keep the callgrind dumps")
+    ap.add_argument("--only", choices=("iommu", "null", "tce"), help="one benchmark")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
+    workdir = os.path.join(build, "bench", "runs")
 
+    if a.only in (None, "null"):
+        print_table("Null hypercall: the same guest binary on tcevisor (powernv9) and on QEMU",
+                    ["pseries, in one run (median of %d runs each). Ticks: timebase (512 MHz) per"
+                     % hcalls.RUNS,
+                     "call timed in the guest: wall time under TCG, compare ratios only.",
+                     "Instructions: exact, QEMU -icount with PMC6 gated to hypervisor state."],
+                    ("measurement", "value", "target", "verdict"),
+                    hcalls.null_rows(build, workdir))
+        print()
+    if a.only in (None, "tce"):
+        print_table("TCE hypercalls: tcevisor (window 0 linked to 2 edu PEs on PHB0 and PHB1)",
+                    ["against QEMU pseries serving the same calls to the same guest binary, in one",
+                     "run (median of %d). Instructions: exact hypervisor instructions per call" % hcalls.RUNS,
+                     "(-icount, PMC6 gated), PE kill MMIO and its handshake included."],
+                    ("measurement", "value", "target", "verdict"),
+                    hcalls.tce_rows(build, workdir))
+        print()
+    if a.only not in (None, "iommu"):
+        return 0
     ms = run_iommu(build, a.keep)
     print_table(
         "IOMMU core: instructions per call, counted by callgrind (x86-64 host instructions",

@@ -31,11 +31,13 @@ void hv_power_off(void)
 	panic_halt();
 }
 
-void hv_housekeeping(void)
+bool hv_housekeeping(void)
 {
+	bool busy = false;
 	int c;
 
 	while ((c = console_getc()) >= 0) {
+		busy = true;
 		c = vcons_input(c);
 		if (c >= 0)
 			shell_input(c);
@@ -44,6 +46,7 @@ void hv_housekeeping(void)
 		printf("tcevisor: every guest has stopped\n");
 		hv_power_off();
 	}
+	return busy;
 }
 
 static void start_guests(void)

@@ -231,13 +231,12 @@ static __attribute__((noreturn)) void loop(struct sched_cpu *sc, bool boot)
 	radix_load_ptcr();
 	for (;;) {
 		struct vcpu *v;
+		bool busy = boot && hv_housekeeping();
 
-		if (boot)
-			hv_housekeeping();
 		v = pick(sc);
 		if (v)
 			run_once(sc, v);
-		else
+		else if (!busy)	/* input keeps coming: look again at once */
 			idle(sc, boot);
 	}
 }

@@ -32,7 +32,8 @@ struct sched_cpu_info {
 	uint64_t idle_ticks;		/* timebase ticks asleep */
 };
 void sched_cpu_info(unsigned int cpu, struct sched_cpu_info *out);
-/* Hook run by the boot CPU between guest runs (console, shell). */
-void hv_housekeeping(void);
+/* Hook run by the boot CPU between guest runs (console, shell); true if
+ * it had input to handle. */
+bool hv_housekeeping(void);
 
 #endif /* HV_SCHED_H */

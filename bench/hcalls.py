@@ -1,0 +1,137 @@
+"""Hypercall benchmarks: the same guest binary (tests/guest) on tcevisor
+(QEMU powernv9) and on QEMU's own pseries machine, in one run.
+
+Two kinds of numbers:
+- timebase ticks per call, timed by the guest with mftb: wall time under
+  TCG, so only the ratios between rows of one run mean anything;
+- exact hypervisor instructions per call: QEMU -icount shift=0 with the
+  hypervisor's pmu-gate option, so PMC6 counts only instructions executed
+  in hypervisor state (measuring.md). pseries has no such count (QEMU
+  itself serves its hcalls).
+"""
+
+import os
+import re
+import statistics
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import tcevisor_qemu  # noqa: E402
+
+EDU = ["edu,bus=pcie.0,addr=0.0,dma_mask=0xffffffffffffffff",
+       "edu,bus=pcie.1,addr=0.0,dma_mask=0xffffffffffffffff"]
+RUNS = 3
+
+
+def _config(build, workdir, name, bootargs, devices=0, window=True):
+    devs = ", ".join('"000%d:01:00.0"' % i for i in range(devices))
+    dts = ('/dts-v1/;\n/ { compatible = "tcevisor,config"; bootargs = "exit-when-done slice=0";\n'
+           'guests { b { memory = <0x4000000>; image = "testguest"; bootargs = "%s";\n'
+           '%s %s }; }; };\n'
+           % (bootargs, 'pci-devices = %s;' % devs if devices else "",
+              'dma-window-0 { size = <0x40000000>; page-shift = <12>; levels = <1>; };'
+              if window else ""))
+    return tcevisor_qemu.compile_dts(dts, os.path.join(workdir, name + ".dtb"))
+
+
+def _tcevisor(build, workdir, bootargs, devices=0, icount=False, timeout=600):
+    os.makedirs(workdir, exist_ok=True)
+    cfg = _config(build, workdir, "bench", bootargs, devices)
+    m = tcevisor_qemu.Machine(machine="powernv9", config=cfg, devices=EDU[:devices],
+                              append="pmu-gate" if icount else None, icount=icount,
+                              guest_errors=False, workdir=os.path.join(workdir, "qemu"),
+                              image=os.path.join(build, "tcevisor.bin"))
+    try:
+        m.start()
+        m.wait_exit(timeout)
+    finally:
+        m.kill()
+    return m.output
+
+
+def _pseries(build, workdir, bootargs, timeout=600):
+    g = os.path.join(build, "guest")
+    m = tcevisor_qemu.Machine(machine="pseries", nodefaults=True, guest_errors=False,
+                              image=os.path.join(g, "testguest.bin"),
+                              config=os.path.join(g, "dummy-kernel.elf"), append=bootargs,
+                              workdir=os.path.join(workdir, "pseries"))
+    try:
+        m.start()
+        m.wait_exit(timeout)
+    finally:
+        m.kill()
+    return m.output
+
+
+def _null(out):
+    m = re.search(r"bench: null hcall=0x[0-9a-f]+ count=(\d+) ticks=(\d+) "
+                  r"per_call_x100=(\d+) pmc6=(\d+)", out)
+    if not m:
+        raise RuntimeError("no nullbench line in:\n" + out[-2000:])
+    count, ticks, x100, pmc = (int(x) for x in m.groups())
+    return ticks / count, pmc / count
+
+
+def _median(f, runs=RUNS):
+    return statistics.median(f() for _ in range(runs))
+
+
+def null_rows(build, workdir, count=200000):
+    args = "mode=nullbench count=%d hcall=%s"
+    full = _median(lambda: _null(_tcevisor(build, workdir, args % (count, "0x1f0")))[0])
+    floor = _median(lambda: _null(_tcevisor(build, workdir, args % (count, "0xf00c")))[0])
+    ps = _median(lambda: _null(_pseries(build, workdir, args % (count, "0x1f0")))[0])
+    instr = _null(_tcevisor(build, workdir, args % (20000, "0x1f0"), icount=True))[1]
+    return [
+        ("null hcall, tcevisor (full save/restore + C dispatch)", "%.0f ticks" % full,
+         "-", "%.2fx pseries" % (full / ps)),
+        ("null hcall, tcevisor floor (4 instructions in the 0xc00 vector)", "%.0f ticks" % floor,
+         "-", "%.2fx pseries" % (floor / ps)),
+        ("null hcall, QEMU pseries (QEMU serves it)", "%.0f ticks" % ps, "-", "1.00x"),
+        ("null hcall, tcevisor hypervisor instructions", "%.0f" % instr, "<= 150",
+         "meets" if instr <= 150 else "misses by %.0f" % (instr - 150)),
+    ]
+
+
+def _tce(out):
+    m = re.search(r"bench: tce put_x100=(\d+) stuff512_x100=(\d+) indirect512_x100=(\d+) "
+                  r"pmc6_put=(\d+) pmc6_stuff512=(\d+) pmc6_indirect512=(\d+)", out)
+    if not m:
+        raise RuntimeError("no tcebench line in:\n" + out[-2000:])
+    v = [int(x) for x in m.groups()]
+    return {"put": v[0] / 100, "stuff": v[1] / 100, "indirect": v[2] / 100,
+            "i_put": v[3], "i_stuff": v[4], "i_indirect": v[5]}
+
+
+def tce_rows(build, workdir, count=20000):
+    args = "mode=tcebench count=%d" % count
+    ours = [_tce(_tcevisor(build, workdir, args, devices=2)) for _ in range(RUNS)]
+    ps = [_tce(_pseries(build, workdir, args)) for _ in range(RUNS)]
+    med = {k: statistics.median(r[k] for r in ours) for k in ("put", "stuff", "indirect")}
+    pmed = {k: statistics.median(r[k] for r in ps) for k in ("put", "stuff", "indirect")}
+    null_i = _null(_tcevisor(build, workdir, "mode=nullbench count=20000", icount=True))[1]
+    one = _tce(_tcevisor(build, workdir, "mode=tcebench count=2000", devices=1, icount=True))
+    two = _tce(_tcevisor(build, workdir, "mode=tcebench count=2000", devices=2, icount=True))
+    rows = []
+    for k, name, target in (("put", "H_PUT_TCE", 1.5), ("stuff", "H_STUFF_TCE of 512", 1.0),
+                            ("indirect", "H_PUT_TCE_INDIRECT of 512", 1.0)):
+        ratio = med[k] / pmed[k]
+        rows.append(("%s, tcevisor (2 linked PEs) vs pseries" % name,
+                     "%.0f vs %.0f ticks" % (med[k], pmed[k]), "<= %.1fx" % target,
+                     "%.2fx: %s" % (ratio, "meets" if ratio <= target else "misses")))
+    put1, put2 = one["i_put"], two["i_put"]
+    per_entry = (one["i_stuff"] - one["i_put"]) / 511
+    rows += [
+        ("H_PUT_TCE instructions, 1 linked PE (kill MMIO included)", "%d" % put1,
+         "<= null + 150 = %.0f" % (null_i + 150),
+         "meets" if put1 <= null_i + 150 else "misses by %.0f" % (put1 - null_i - 150)),
+        ("H_PUT_TCE instructions, 2 linked PEs", "%d" % put2, "+25 per PE",
+         "+%d: %s" % (put2 - put1, "meets" if put2 - put1 <= 25 else "misses")),
+        ("H_STUFF_TCE of 512 instructions, 1 linked PE", "%d" % one["i_stuff"], "-", "(info)"),
+        ("H_STUFF_TCE per entry beyond its fixed cost", "%.2f" % per_entry, "<= 4",
+         "meets" if per_entry <= 4 else "misses by %.2f" % (per_entry - 4)),
+        ("H_PUT_TCE_INDIRECT of 512 instructions, 1 linked PE", "%d" % one["i_indirect"], "-",
+         "%.1f per entry" % (one["i_indirect"] / 512)),
+    ]
+    return rows
