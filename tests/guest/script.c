@@ -128,6 +128,7 @@ static const struct op ops[OP_MAX] = {
 	[OP_NVME_WRITE] = { 5, 5, step_nvme_write },
 	[OP_NVME_READ] = { 4, 4, step_nvme_read },
 	[OP_NVME_INIT] = { 1, 1, step_nvme_init },
+	[OP_STORM] = { 2, 2, step_storm },
 	[OP_CFGREAD] = { 3, 3, step_cfgread },
 	[OP_CFGWRITE] = { 4, 4, step_cfgwrite },
 };

@@ -21,9 +21,11 @@ struct step {
 
 /*
  * Guest RAM the script's own machinery uses: the 2 MiB just below the FDT
- * (which tcevisor puts at RAM - 2 MiB) for the NVMe driver.
+ * (which tcevisor puts at RAM - 2 MiB) for the NVMe driver, and, during a
+ * STORM only, its model of the windows from STORM_MODEL_GPA up.
  */
 #define DRIVER_AREA_SIZE	(2UL << 20)
+#define STORM_MODEL_GPA		0x400000UL
 
 uint64_t guest_ram_size(void);
 uint64_t driver_area_gpa(void);
@@ -37,5 +39,6 @@ void step_edu(const struct step *s);
 void step_nvme_init(const struct step *s);
 void step_nvme_write(const struct step *s);
 void step_nvme_read(const struct step *s);
+void step_storm(const struct step *s);
 
 #endif /* GUEST_SCRIPT_H */
