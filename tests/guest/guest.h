@@ -99,6 +99,7 @@ void mode_unknown(void);
 void mode_heartbeat(void);
 void mode_nullbench(void);
 void mode_script(void);
+void mode_tcebench(void);
 
 /* head.S */
 unsigned long bench_null_hcall(unsigned long opcode, unsigned long count);

@@ -25,6 +25,7 @@ static const struct mode modes[] = {
 	{ "heartbeat", mode_heartbeat },
 	{ "nullbench", mode_nullbench },
 	{ "script", mode_script },
+	{ "tcebench", mode_tcebench },
 };
 
 /*
