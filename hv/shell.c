@@ -235,9 +235,9 @@ static void cmd_tables(int argc, char **argv)
 		if (!t)
 			continue;
 		printf("table %u liobn 0x%x guest %s bus 0x%lx size 0x%lx page %s hw %s levels %u "
-		       "valid %lu groups ", t->id, t->liobn, owner_name(t), t->bus_offset,
+		       "at 0x%lx valid %lu groups ", t->id, t->liobn, owner_name(t), t->bus_offset,
 		       t->window_size, page_str(t->page_shift, b1), page_str(t->hw_page_shift, b2),
-		       t->levels, tce_table_count_valid(t));
+		       t->levels, t->top_hpa, tce_table_count_valid(t));
 		tce_table_for_each_link(t, print_link_group, &first);
 		printf("%s updates %lu changed %lu kills pe %lu range %lu\n", first ? "-" : "",
 		       t->stats.updates, t->stats.entries_changed, t->stats.kills_pe,

@@ -44,12 +44,13 @@ static uint32_t prop_u32(const void *fdt, int node, const char *name, uint32_t d
 }
 
 /* A number of `cells` 32-bit cells, big-endian; only the low 64 bits count. */
-static uint64_t read_cells(const fdt32_t *p, int cells)
+uint64_t dt_cells(const void *p, int cells)
 {
+	const fdt32_t *c = p;
 	uint64_t v = 0;
 
 	for (int i = 0; i < cells; i++)
-		v = (v << 32) | fdt32_to_cpu(p[i]);
+		v = (v << 32) | fdt32_to_cpu(c[i]);
 	return v;
 }
 
@@ -77,7 +78,7 @@ static unsigned long find_vty(const void *fdt)
 	ac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
 	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
 		return 0;
-	return read_cells(reg, ac);
+	return dt_cells(reg, ac);
 }
 
 static void read_rtas(const void *fdt)
@@ -112,7 +113,7 @@ static void read_cpus(const void *fdt)
 			const fdt32_t *p = fdt_getprop(fdt, node, "timebase-frequency", &len);
 
 			if (p && (len == 4 || len == 8))
-				dt.tb_freq = read_cells(p, len / 4);
+				dt.tb_freq = dt_cells(p, len / 4);
 		}
 		dt.ncpus++;
 	}
@@ -136,7 +137,7 @@ static void read_memory(const void *fdt)
 		if (!reg || !node_is_or_named(fdt, node, "memory"))
 			continue;
 		for (int i = 0; i + ac + sc <= len / 4; i += ac + sc)
-			dt.mem_total += read_cells(reg + i + ac, sc);
+			dt.mem_total += dt_cells(reg + i + ac, sc);
 	}
 }
 
@@ -160,32 +161,46 @@ int dt_init(const void *fdt)
 }
 
 /*
- * One line per window of `ibm,dma-window`: (liobn, bus address, size)
+ * The windows of a PCI node's `ibm,dma-window`: (liobn, bus address, size)
  * triples, the address and size widths from ibm,#dma-address-cells /
  * ibm,#dma-size-cells (default 2/2), the page size from the matching
  * tcevisor,dma-page-shift entry (default 12). Windows are numbered
- * within the node, the same index as the page-shift list.
+ * within the node, the same index as the page-shift list. Returns how
+ * many were stored (at most max).
  */
-static void print_windows(const void *fdt, int node)
+int dt_dma_windows(const void *fdt, int node, struct dma_window *out, int max)
 {
 	int ac = (int)prop_u32(fdt, node, "ibm,#dma-address-cells", 2);
 	int sc = (int)prop_u32(fdt, node, "ibm,#dma-size-cells", 2);
-	int len, slen;
+	int len, slen, k;
 	const fdt32_t *w = fdt_getprop(fdt, node, "ibm,dma-window", &len);
 	const fdt32_t *shift = fdt_getprop(fdt, node, "tcevisor,dma-page-shift", &slen);
 
 	if (!w || ac < 1 || ac > 4 || sc < 1 || sc > 4)
-		return;
+		return 0;
 	if (!shift)
 		slen = 0;
-	for (int k = 0; (k + 1) * (1 + ac + sc) <= len / 4; k++) {
+	for (k = 0; k < max && (k + 1) * (1 + ac + sc) <= len / 4; k++) {
 		const fdt32_t *t = w + k * (1 + ac + sc);
-		uint32_t s = k < slen / 4 ? fdt32_to_cpu(shift[k]) : 12;
 
-		printf("summary: window %d liobn=0x%x start=0x%lx size=0x%lx page=0x%lx\n",
-		       k, fdt32_to_cpu(t[0]), (unsigned long)read_cells(t + 1, ac),
-		       (unsigned long)read_cells(t + 1 + ac, sc), s < 64 ? 1UL << s : 0UL);
+		out[k].liobn = fdt32_to_cpu(t[0]);
+		out[k].start = dt_cells(t + 1, ac);
+		out[k].size = dt_cells(t + 1 + ac, sc);
+		out[k].page_shift = k < slen / 4 ? fdt32_to_cpu(shift[k]) : 12;
 	}
+	return k;
+}
+
+/* One summary line per window of a PCI node. */
+static void print_windows(const void *fdt, int node)
+{
+	struct dma_window w[DMA_WINDOWS_MAX];
+	int n = dt_dma_windows(fdt, node, w, DMA_WINDOWS_MAX);
+
+	for (int k = 0; k < n; k++)
+		printf("summary: window %d liobn=0x%x start=0x%lx size=0x%lx page=0x%lx\n",
+		       k, w[k].liobn, (unsigned long)w[k].start, (unsigned long)w[k].size,
+		       w[k].page_shift < 64 ? 1UL << w[k].page_shift : 0UL);
 }
 
 void dt_print_summary(void)

@@ -59,9 +59,20 @@ struct guest_dt {
 };
 extern struct guest_dt dt;
 
+/* One DMA window of a PCI node: an ibm,dma-window triple and its
+ * tcevisor,dma-page-shift entry (12 if absent). */
+struct dma_window {
+	uint32_t liobn;
+	uint64_t start, size;
+	unsigned int page_shift;
+};
+#define DMA_WINDOWS_MAX		4
+
 /* dt.c */
 int dt_init(const void *fdt);
 void dt_print_summary(void);
+uint64_t dt_cells(const void *p, int cells);
+int dt_dma_windows(const void *fdt, int node, struct dma_window *w, int max);
 
 /* console.c: whole lines, serialised across vCPUs */
 void console_init(unsigned long termno);
@@ -87,6 +98,8 @@ void mode_illegal(void);
 void mode_unknown(void);
 void mode_heartbeat(void);
 void mode_nullbench(void);
+void mode_script(void);
+void mode_tcebench(void);
 
 /* head.S */
 unsigned long bench_null_hcall(unsigned long opcode, unsigned long count);

@@ -24,6 +24,8 @@ static const struct mode modes[] = {
 	{ "unknown", mode_unknown },
 	{ "heartbeat", mode_heartbeat },
 	{ "nullbench", mode_nullbench },
+	{ "script", mode_script },
+	{ "tcebench", mode_tcebench },
 };
 
 /*
