@@ -44,7 +44,10 @@ int edu_dma(const struct pci_dev *dev, enum edu_dir dir, uint64_t bus, uint32_t 
 	uint64_t regs = edu_regs(dev), deadline = mftb() + timeout_tb;
 	uint64_t buf = EDU_BUFFER + buf_off;
 
-	if (!len || buf_off >= EDU_BUFFER_SIZE || len > EDU_BUFFER_SIZE - buf_off)
+	/* QEMU 7.2's edu aborts the whole machine on a transfer that ends at
+	 * the last byte of its buffer (its bounds check is off by one), so
+	 * stay one byte short of the end. */
+	if (!len || buf_off >= EDU_BUFFER_SIZE || len >= EDU_BUFFER_SIZE - buf_off)
 		return -1;
 	if (!edu_wait_idle(regs, deadline))
 		return -1;

@@ -28,13 +28,19 @@ void vcons_put(struct guest *g, const char *s, size_t n)
 		if (c == '\r')
 			continue;
 		if (c == '\n') {
-			flush_line(g);
+			/* a line that just filled the buffer is out already */
+			if (g->cons.len || !g->cons.wrapped)
+				flush_line(g);
+			g->cons.wrapped = false;
 			continue;
 		}
 		/* keep the console readable: no control bytes from guests */
 		g->cons.line[g->cons.len++] = (c >= 0x20 && c < 0x7f) || c == '\t' ? c : '?';
-		if (g->cons.len == sizeof(g->cons.line))
+		g->cons.wrapped = false;
+		if (g->cons.len == sizeof(g->cons.line)) {
 			flush_line(g);
+			g->cons.wrapped = true;
+		}
 	}
 	lock_release(&g->lock);
 }

@@ -37,7 +37,7 @@
 
 /* SPR numbers */
 #define SPR_XER		1
-#define SPR_DSCR	3
+#define SPR_DSCR	17
 #define SPR_DSISR	18
 #define SPR_DAR		19
 #define SPR_DEC		22

@@ -78,8 +78,9 @@ struct guest_window {
 };
 
 struct guest_console {
-	char line[128];
+	char line[256];
 	unsigned int len;
+	bool wrapped;			/* the last byte filled the line */
 	uint8_t in[64];			/* input waiting for H_GET_TERM_CHAR */
 	volatile unsigned int in_head, in_tail;
 };
