@@ -440,3 +440,91 @@ void step_nvme_read(const struct step *s)
 	printf("S%lu nvme read status=0x%lx byte=0x%x uniform=%d\n", s->index, st, chk.first,
 	       chk.uniform);
 }
+
+/*
+ * NVME_RAW dev, write (1) or read (0), lba, blocks, ioba: the command goes
+ * to the controller with the bus addresses as given, whatever is (or is
+ * not) mapped there: how a test shows the IOMMU blocking a transfer.
+ */
+void step_nvme_raw(const struct step *s)
+{
+	uint64_t lba = s->a[2], blocks = s->a[3], ioba = s->a[4];
+	const char *err = io_check(s->a[0], blocks, ioba);
+	long st;
+
+	if (err) {
+		printf("S%lu nvme %s\n", s->index, err);
+		return;
+	}
+	st = io(s->a[1] ? IO_WRITE : IO_READ, lba, blocks, ioba);
+	if (st < 0)
+		printf("S%lu nvme raw timeout\n", s->index);
+	else
+		printf("S%lu nvme raw status=0x%lx\n", s->index, st);
+}
+
+/* Map [ioba, ioba + len) of window 0 onto guest memory at gpa: one
+ * H_PUT_TCE per page, or H_PUT_TCE_INDIRECT with up to 512 per call.
+ * Returns the hcalls made, or -1 on a failed one. */
+static long bench_map(const struct dma_window *w, uint64_t ioba, uint64_t gpa, uint64_t len,
+		      bool indirect, uint64_t *list)
+{
+	uint64_t page = 1ULL << w->page_shift, n = len / page, k;
+	long calls = 0;
+
+	if (!indirect) {
+		for (k = 0; k < n; k++, calls++)
+			if (h_put_tce(w->liobn, ioba + k * page, (gpa + k * page) | 3))
+				return -1;
+		return calls;
+	}
+	for (k = 0; k < n; k += 512, calls++) {
+		uint64_t m = n - k < 512 ? n - k : 512, j;
+
+		for (j = 0; j < m; j++)
+			list[j] = __builtin_bswap64((gpa + (k + j) * page) | 3);
+		__asm__ volatile("sync" : : : "memory");
+		if (h_put_tce_indirect(w->liobn, ioba + k * page, (uintptr_t)list, m))
+			return -1;
+	}
+	return calls;
+}
+
+/*
+ * NVME_BENCH dev, indirect (0: H_PUT_TCE per page, 1: H_PUT_TCE_INDIRECT),
+ * total bytes, chunk bytes, gpa of a free buffer of one chunk: read the
+ * disk sequentially from LBA 0, one chunk per command, mapping the buffer
+ * before each command and unmapping it (H_STUFF_TCE) after, as an OS
+ * driver does per I/O. Prints the ticks and the TCE hcalls it made.
+ */
+void step_nvme_bench(const struct step *s)
+{
+	const struct dma_window *w = window0();
+	uint64_t total = s->a[2], chunk = s->a[3], gpa = s->a[4], page, done, t0;
+	uint64_t ioba = w ? w->start : 0, *list = (uint64_t *)(uintptr_t)(gpa + chunk);
+	long calls = 0, c;
+	const char *err = w ? io_check(s->a[0], chunk / LBA_SIZE, ioba) : "no-window";
+
+	page = w ? 1ULL << w->page_shift : 4096;
+	if (!err && (!chunk || chunk % page || total % chunk || gpa % page ||
+		     !mem_is_free(gpa, chunk + 4096)))
+		err = "bad-args";
+	if (err) {
+		printf("S%lu nvme %s\n", s->index, err);
+		return;
+	}
+	t0 = mftb();
+	for (done = 0; done < total; done += chunk) {
+		c = bench_map(w, ioba, gpa, chunk, s->a[1], list);
+		if (c < 0 || io(IO_READ, (done / LBA_SIZE) % 2048, chunk / LBA_SIZE, ioba) != 0) {
+			printf("S%lu nvme bench failed at %lu\n", s->index, done);
+			return;
+		}
+		calls += c;
+		for (uint64_t k = 0; k < chunk / page; k += 512, calls++)
+			h_stuff_tce(w->liobn, ioba + k * page, 0,
+				    chunk / page - k < 512 ? chunk / page - k : 512);
+	}
+	printf("S%lu nvme bench bytes=%lu ticks=%lu hcalls=%ld\n", s->index, total, mftb() - t0,
+	       calls);
+}

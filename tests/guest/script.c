@@ -18,7 +18,7 @@ extern char _end[];
 
 enum {
 	OP_HCALL = 1, OP_WRITE64, OP_NOTE, OP_EDU, OP_NVME_WRITE, OP_NVME_READ,
-	OP_NVME_INIT, OP_STORM, OP_CFGREAD, OP_CFGWRITE, OP_MAX
+	OP_NVME_INIT, OP_STORM, OP_CFGREAD, OP_CFGWRITE, OP_NVME_RAW, OP_NVME_BENCH, OP_MAX
 };
 
 struct op {
@@ -131,6 +131,8 @@ static const struct op ops[OP_MAX] = {
 	[OP_STORM] = { 2, 2, step_storm },
 	[OP_CFGREAD] = { 3, 3, step_cfgread },
 	[OP_CFGWRITE] = { 4, 4, step_cfgwrite },
+	[OP_NVME_RAW] = { 5, 5, step_nvme_raw },
+	[OP_NVME_BENCH] = { 5, 5, step_nvme_bench },
 };
 
 static void run_step(const struct step *s)

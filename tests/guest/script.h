@@ -40,5 +40,7 @@ void step_nvme_init(const struct step *s);
 void step_nvme_write(const struct step *s);
 void step_nvme_read(const struct step *s);
 void step_storm(const struct step *s);
+void step_nvme_raw(const struct step *s);
+void step_nvme_bench(const struct step *s);
 
 #endif /* GUEST_SCRIPT_H */
