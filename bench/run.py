@@ -22,6 +22,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hcalls  # noqa: E402
+import nvme  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -239,7 +240,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--keep", action="store_true", help="keep the callgrind dumps")
-    ap.add_argument("--only", choices=("iommu", "null", "tce"), help="one benchmark")
+    ap.add_argument("--only", choices=("iommu", "null", "tce", "nvme"), help="one benchmark")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
     workdir = os.path.join(build, "bench", "runs")
@@ -260,6 +261,14 @@ def main():
                      "(-icount, PMC6 gated), PE kill MMIO and its handshake included."],
                     ("measurement", "value", "target", "verdict"),
                     hcalls.tce_rows(build, workdir))
+        print()
+    if a.only in (None, "nvme"):
+        print_table("NVMe sequential read in a guest through its own TCEs (%d MiB in %d KiB "
+                    "I/Os;" % (nvme.TOTAL >> 20, nvme.CHUNK >> 10),
+                    ["each I/O maps its buffer, reads, unmaps it with H_STUFF_TCE). MiB/s from",
+                     "the guest's timebase: wall time under TCG, compare rows only."],
+                    ("configuration", "throughput", "TCE hcalls per MiB"),
+                    nvme.rows(build, workdir))
         print()
     if a.only not in (None, "iommu"):
         return 0
