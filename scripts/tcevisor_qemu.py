@@ -42,6 +42,17 @@ class QemuError(Exception):
     pass
 
 
+def nvme_disk(path, size=16 << 20, bus="pcie.2", serial="tcevisor0"):
+    """(devices, extra) adding an NVMe controller on `bus` backed by a raw
+    disk image at path, created (sparse, zero) if it does not exist."""
+    if not os.path.exists(path):
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "wb") as f:
+            f.truncate(size)
+    return (["nvme,serial=%s,drive=nv0,bus=%s" % (serial, bus)],
+            ["-drive", "file=%s,if=none,id=nv0,format=raw" % path])
+
+
 class Machine:
     """One QEMU run: tcevisor on powernv, or any -bios image on another
     machine (the test guest on pseries: machine="pseries", image=the guest,

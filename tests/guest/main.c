@@ -26,6 +26,7 @@ static const struct mode modes[] = {
 	{ "nullbench", mode_nullbench },
 	{ "script", mode_script },
 	{ "tcebench", mode_tcebench },
+	{ "nvmedemo", mode_nvmedemo },
 };
 
 /*
