@@ -65,13 +65,10 @@ static bool arg_number(int argc, char **argv, int i, const char *what, uint64_t 
 }
 
 /* A table by id, or by the LIOBN of a guest window (>= 0x80000000). */
-static struct tce_table *table_arg(const char *s)
+static struct tce_table *table_find(uint64_t v)
 {
-	uint64_t v;
 	unsigned int i;
 
-	if (!number(s, &v))
-		return NULL;
 	if (v < TCE_TABLES_MAX)
 		return tce_table_by_id((uint32_t)v);
 	for (i = 0; i < TCE_TABLES_MAX; i++) {
@@ -83,12 +80,31 @@ static struct tce_table *table_arg(const char *s)
 	return NULL;
 }
 
-static struct phb_pe *group_arg(const char *s)
+/* argv[i] as a table; NULL after printing why not. */
+static struct tce_table *table_arg(int argc, char **argv, int i)
+{
+	struct tce_table *t;
+	uint64_t v;
+
+	if (!arg_number(argc, argv, i, "TABLE", &v))
+		return NULL;
+	t = table_find(v);
+	if (!t)
+		printf("error: no table %s (a table id or a LIOBN: see tables)\n", argv[i]);
+	return t;
+}
+
+/* argv[i] as a group (PE); NULL after printing why not. */
+static struct phb_pe *group_arg(int argc, char **argv, int i)
 {
 	uint64_t v;
 
-	if (!number(s, &v) || v >= phb_pe_count())
+	if (!arg_number(argc, argv, i, "GROUP", &v))
 		return NULL;
+	if (v >= phb_pe_count()) {
+		printf("error: no group %s (see groups)\n", argv[i]);
+		return NULL;
+	}
 	return phb_pe_get((unsigned int)v);
 }
 
@@ -295,13 +311,11 @@ static const char *perm_str(uint64_t v)
 
 static void cmd_tce(int argc, char **argv)
 {
-	struct tce_table *t = argc > 1 ? table_arg(argv[1]) : NULL;
+	struct tce_table *t = table_arg(argc, argv, 1);
 	uint64_t ioba, count = 1, k;
 
-	if (!t) {
-		printf("error: no table '%s' (a table id or a LIOBN)\n", argc > 1 ? argv[1] : "");
+	if (!t)
 		return;
-	}
 	if (!arg_number(argc, argv, 2, "IOBA", &ioba))
 		return;
 	if (argc > 3 && !arg_number(argc, argv, 3, "COUNT", &count))
@@ -335,16 +349,14 @@ static bool in_use(const struct tce_table *t, struct phb_pe *pe, bool force)
 
 static void cmd_link(int argc, char **argv)
 {
-	struct tce_table *t = argc > 1 ? table_arg(argv[1]) : NULL;
-	struct phb_pe *pe = argc > 2 ? group_arg(argv[2]) : NULL;
+	struct tce_table *t = table_arg(argc, argv, 1);
+	struct phb_pe *pe = t ? group_arg(argc, argv, 2) : NULL;
 	bool force = argc > 4 && !strcmp(argv[4], "force");
 	uint64_t w;
 	int rc;
 
-	if (!t || !pe) {
-		printf("error: usage: link TABLE GROUP WINDOW [force]\n");
+	if (!t || !pe)
 		return;
-	}
 	if (!arg_number(argc, argv, 3, "WINDOW", &w) || in_use(t, pe, force))
 		return;
 	rc = iommu_link(t, &pe->group, (int)w);
@@ -358,16 +370,12 @@ static void cmd_link(int argc, char **argv)
 
 static void cmd_unlink(int argc, char **argv)
 {
-	struct tce_table *t = argc > 1 ? table_arg(argv[1]) : NULL;
-	struct phb_pe *pe = argc > 2 ? group_arg(argv[2]) : NULL;
+	struct tce_table *t = table_arg(argc, argv, 1);
+	struct phb_pe *pe = t ? group_arg(argc, argv, 2) : NULL;
 	bool force = argc > 3 && !strcmp(argv[argc - 1], "force");
 	int rc;
 
-	if (!t || !pe) {
-		printf("error: usage: unlink TABLE GROUP [WINDOW] [force]\n");
-		return;
-	}
-	if (in_use(t, pe, force))
+	if (!t || !pe || in_use(t, pe, force))
 		return;
 	rc = iommu_unlink(t, &pe->group);
 	if (rc)
@@ -379,15 +387,13 @@ static void cmd_unlink(int argc, char **argv)
 
 static void cmd_kill(int argc, char **argv)
 {
-	struct phb_pe *pe = argc > 1 ? group_arg(argv[1]) : NULL;
+	struct phb_pe *pe = group_arg(argc, argv, 1);
 	struct iommu_phb *ip;
 	uint64_t bus, n;
 	int rc;
 
-	if (!pe) {
-		printf("error: usage: kill GROUP [BUS-ADDRESS PAGES]\n");
+	if (!pe)
 		return;
-	}
 	ip = &pe->phb->iommu;
 	if (argc > 2) {
 		if (!arg_number(argc, argv, 2, "BUS-ADDRESS", &bus) ||

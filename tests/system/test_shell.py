@@ -111,7 +111,11 @@ def test_shell_link_unlink_kill(ctx):
     assert "4 link(s)" in cmd(m, "links", r"\d+ link\(s\)")
     assert "killed group 0" in cmd(m, "kill 0", r"killed|error")
     out = cmd(m, "unlink 7 0", r"error: [^\n]*\n")
-    assert "usage: unlink" in out, out
+    assert "error: no table 7 (a table id or a LIOBN: see tables)" in out, out
+    out = cmd(m, "kill 99", r"error: [^\n]*\n")
+    assert "error: no group 99 (see groups)" in out, out
+    out = cmd(m, "link 0", r"error: [^\n]*\n")
+    assert "error: missing GROUP" in out, out
     m.sendline("poweroff")
     assert m.wait_exit(30) == 0
 
