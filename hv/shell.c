@@ -438,7 +438,7 @@ static void cmd_guests(int argc, char **argv)
 static void print_hcall(uint64_t op, const struct hcall_stat *st, void *arg)
 {
 	uint64_t calls = hcall_stat_calls(st);
-	char opname[24];
+	char opname[32];
 
 	if (!calls)
 		return;
