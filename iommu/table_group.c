@@ -129,6 +129,8 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
 		/* The PE may still cache entries of whatever it used before. */
 		rc = phb->ops->kill_pe(phb, grp->pe);
 		group_stat_inc(&grp->stats.kills_pe);
+		if (phb->ops->sync(phb))
+			rc = IOMMU_EHW;
 		if (rc)
 			phb->ops->set_window(phb, grp->pe, window, NULL);
 	}
@@ -149,7 +151,7 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 {
 	struct iommu_phb *phb = grp->phb;
 	struct group_link *l = NULL;
-	int w;
+	int w, rc;
 
 	lock_take(&grp->lock);
 	for (w = 0; w < TCE_WINDOWS; w++) {
@@ -164,6 +166,7 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 	}
 	/* Stop translating through the table and flush what the PE holds;
 	 * only then leave the fan-out list (updates meanwhile still kill us).
+	 * The PE kill counts only once the PHB has synced it.
 	 * If the PHB fails either step the link stays, TVE included: the PE
 	 * may still reach the table or hold its entries, so the table must
 	 * stay alive and in the PE's fan-out. */
@@ -171,7 +174,10 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 		lock_release(&grp->lock);
 		return IOMMU_EHW;
 	}
-	if (phb->ops->kill_pe(phb, grp->pe)) {
+	rc = phb->ops->kill_pe(phb, grp->pe);
+	if (phb->ops->sync(phb))
+		rc = IOMMU_EHW;
+	if (rc) {
 		group_stat_inc(&grp->stats.kill_errors);
 		phb->ops->set_window(phb, grp->pe, w, tbl);
 		lock_release(&grp->lock);

@@ -10,7 +10,7 @@
  *   tce_pool.lock, link pool lock, tables_lock             leaves
  *
  * Concurrency: a lock, no deferred free. An update holds its table's lock
- * from its first check to its last kill, so the link list it walks cannot
+ * from its first check to its last sync, so the link list it walks cannot
  * change under it. iommu_unlink() first invalidates the PE's TVE and kills
  * the PE (without the table lock: an update running meanwhile kills that
  * PE too, which is harmless), then takes the table lock to remove the link.
@@ -24,7 +24,8 @@
  * writes nothing. Then missing upper levels are allocated; if the pool runs
  * out the call fails having changed no leaf entry (levels already linked
  * stay, empty: every translation through them still faults). Then the
- * entries are written, which cannot fail, and the kills are issued.
+ * entries are written, which cannot fail, the kills are queued on every
+ * linked PE and each PHB touched is synced once (phb_ops.h).
  */
 #include <stddef.h>
 #include <string.h>
@@ -486,14 +487,73 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
 /* ---- invalidation fan-out ---------------------------------------------- */
 
 /*
+ * Kills are queued on every linked PE first, then each PHB that got one is
+ * synced once (phb_ops.h): the PHBs of a table's links, remembered in the
+ * order first met. A table linked to more PHBs than fit here has the
+ * oldest synced early, which is correct (a sync covers every kill queued
+ * before it), only slower.
+ */
+#define KILL_BATCH_PHBS		8
+
+struct kill_batch {
+	unsigned int n;
+	struct iommu_phb *phb[KILL_BATCH_PHBS];
+};
+
+/* A sync failed: none of the kills queued on phb can be relied on, so
+ * every group of the table on that PHB counts a kill error. */
+static int sync_failed(struct tce_table *tbl, const struct iommu_phb *phb)
+{
+	struct group_link *l;
+
+	for (l = tbl->links; l; l = l->next)
+		if (l->grp->phb == phb)
+			group_stat_inc(&l->grp->stats.kill_errors);
+	return IOMMU_EHW;
+}
+
+/* Sync every PHB of the batch, in order; IOMMU_EHW if any failed. */
+static int batch_sync(struct tce_table *tbl, struct kill_batch *b)
+{
+	unsigned int i;
+	int rc = IOMMU_OK;
+
+	for (i = 0; i < b->n; i++)
+		if (__builtin_expect(b->phb[i]->ops->sync(b->phb[i]) != 0, 0))
+			rc = sync_failed(tbl, b->phb[i]);
+	b->n = 0;
+	return rc;
+}
+
+/* A kill was queued on phb: remember it for the final sync. Consecutive
+ * links on one PHB, the common case, cost one comparison. */
+static inline int batch_note(struct tce_table *tbl, struct kill_batch *b,
+			     struct iommu_phb *phb)
+{
+	unsigned int i;
+	int rc = IOMMU_OK;
+
+	if (b->n && b->phb[b->n - 1] == phb)
+		return IOMMU_OK;
+	for (i = 0; i + 1 < b->n; i++)
+		if (b->phb[i] == phb)
+			return IOMMU_OK;
+	if (b->n == KILL_BATCH_PHBS)
+		rc = batch_sync(tbl, b);
+	b->phb[b->n++] = phb;
+	return rc;
+}
+
+/*
  * After entries changed: every linked PE gets one range kill per changed
  * range, or a single PE kill when a range is longer than its PHB's
- * threshold (PHB4: always). Each kill completes before the next starts;
- * a failure is reported after every PE has been tried.
+ * threshold (PHB4: always); then every PHB touched is synced once, after
+ * its last kill. A failure is reported after every PE has been tried.
  */
 static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 {
 	struct group_link *l;
+	struct kill_batch b;
 	bool known = !ch->unknown;
 	uint64_t longest = 0;
 	uint32_t i;
@@ -501,6 +561,7 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 
 	if (!ch->changed)
 		return IOMMU_OK;
+	b.n = 0;
 	/* The ranges fit a PHB when they are known and the longest is within
 	 * its threshold: found once, one comparison per PE. */
 	for (i = 0; i < ch->n; i++)
@@ -530,7 +591,11 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 			group_stat_inc(&g->stats.kill_errors);
 			rc = IOMMU_EHW;
 		}
+		if (batch_note(tbl, &b, phb))
+			rc = IOMMU_EHW;
 	}
+	if (batch_sync(tbl, &b))
+		rc = IOMMU_EHW;
 	return rc;
 }
 
@@ -600,15 +665,18 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
  */
 /*
  * One changed hardware entry: each linked PE gets a one-page range kill if
- * its PHB takes page kills, else a PE kill. The general fan-out would come
- * to the same; this is H_PUT_TCE's path, so it stays short.
+ * its PHB takes page kills, else a PE kill, then each PHB one sync. The
+ * general fan-out would come to the same; this is H_PUT_TCE's path, so it
+ * stays short.
  */
 static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 {
 	uint64_t bus = tbl->bus_offset + (hw_index << tbl->hw_page_shift);
 	struct group_link *l;
+	struct kill_batch b;
 	int rc = IOMMU_OK;
 
+	b.n = 0;
 	/* The entry must be visible to the PHB before it refetches it. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (l = tbl->links; l; l = l->next) {
@@ -630,7 +698,11 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 			group_stat_inc(&g->stats.kill_errors);
 			rc = IOMMU_EHW;
 		}
+		if (__builtin_expect(batch_note(tbl, &b, phb) != 0, 0))
+			rc = IOMMU_EHW;
 	}
+	if (__builtin_expect(batch_sync(tbl, &b) != 0, 0))
+		rc = IOMMU_EHW;
 	return rc;
 }
 
