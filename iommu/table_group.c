@@ -83,6 +83,27 @@ static int link_check(const struct tce_table *tbl, const struct table_group *grp
 }
 
 /* Remove l from its table's list (under the table lock). */
+/*
+ * Into the table's list next to a link on the same PHB, if any, else at
+ * the head: the links of one PHB stay together, so an update's fan-out,
+ * which syncs a PHB when it moves on to the next one, syncs each PHB once
+ * (tce_table.c). Under the table's lock.
+ */
+static void list_insert(struct tce_table *tbl, struct group_link *l)
+{
+	struct group_link *at;
+
+	for (at = tbl->links; at; at = at->next) {
+		if (at->grp->phb == l->grp->phb) {
+			l->next = at->next;
+			at->next = l;
+			return;
+		}
+	}
+	l->next = tbl->links;
+	tbl->links = l;
+}
+
 static void list_remove(struct tce_table *tbl, struct group_link *l)
 {
 	struct group_link **pp;
@@ -120,8 +141,7 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
 	/* Into the fan-out list before the TVE points at the table: from
 	 * then on every update kills this PE. */
 	lock_take(&tbl->lock);
-	l->next = tbl->links;
-	tbl->links = l;
+	list_insert(tbl, l);
 	tbl->nr_links++;
 	lock_release(&tbl->lock);
 	rc = phb->ops->set_window(phb, grp->pe, window, tbl);

@@ -487,22 +487,18 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
 /* ---- invalidation fan-out ---------------------------------------------- */
 
 /*
- * Kills are queued on every linked PE first, then each PHB that got one is
- * synced once (phb_ops.h): the PHBs of a table's links, remembered in the
- * order first met. A table linked to more PHBs than fit here has the
- * oldest synced early, which is correct (a sync covers every kill queued
- * before it), only slower.
+ * Kills are queued on every linked PE first, and each PHB is synced after
+ * the last kill queued on it (phb_ops.h). A table keeps the links of one
+ * PHB together (table_group.c), so syncing a PHB when the walk moves on to
+ * another one, and the last one at the end, syncs each PHB once. Were the
+ * links out of order a PHB would only be synced more than once: correct,
+ * since a sync covers every kill queued before it.
  */
-#define KILL_BATCH_PHBS		8
-
-struct kill_batch {
-	unsigned int n;
-	struct iommu_phb *phb[KILL_BATCH_PHBS];
-};
 
 /* A sync failed: none of the kills queued on phb can be relied on, so
  * every group of the table on that PHB counts a kill error. */
-static int sync_failed(struct tce_table *tbl, const struct iommu_phb *phb)
+static __attribute__((noinline)) int sync_failed(struct tce_table *tbl,
+						 const struct iommu_phb *phb)
 {
 	struct group_link *l;
 
@@ -512,36 +508,11 @@ static int sync_failed(struct tce_table *tbl, const struct iommu_phb *phb)
 	return IOMMU_EHW;
 }
 
-/* Sync every PHB of the batch, in order; IOMMU_EHW if any failed. */
-static int batch_sync(struct tce_table *tbl, struct kill_batch *b)
+static inline int sync_phb(struct tce_table *tbl, struct iommu_phb *phb)
 {
-	unsigned int i;
-	int rc = IOMMU_OK;
-
-	for (i = 0; i < b->n; i++)
-		if (__builtin_expect(b->phb[i]->ops->sync(b->phb[i]) != 0, 0))
-			rc = sync_failed(tbl, b->phb[i]);
-	b->n = 0;
-	return rc;
-}
-
-/* A kill was queued on phb: remember it for the final sync. Consecutive
- * links on one PHB, the common case, cost one comparison. */
-static inline int batch_note(struct tce_table *tbl, struct kill_batch *b,
-			     struct iommu_phb *phb)
-{
-	unsigned int i;
-	int rc = IOMMU_OK;
-
-	if (b->n && b->phb[b->n - 1] == phb)
+	if (__builtin_expect(phb->ops->sync(phb) == 0, 1))
 		return IOMMU_OK;
-	for (i = 0; i + 1 < b->n; i++)
-		if (b->phb[i] == phb)
-			return IOMMU_OK;
-	if (b->n == KILL_BATCH_PHBS)
-		rc = batch_sync(tbl, b);
-	b->phb[b->n++] = phb;
-	return rc;
+	return sync_failed(tbl, phb);
 }
 
 /*
@@ -553,7 +524,7 @@ static inline int batch_note(struct tce_table *tbl, struct kill_batch *b,
 static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 {
 	struct group_link *l;
-	struct kill_batch b;
+	struct iommu_phb *prev = NULL;
 	bool known = !ch->unknown;
 	uint64_t longest = 0;
 	uint32_t i;
@@ -561,7 +532,6 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 
 	if (!ch->changed)
 		return IOMMU_OK;
-	b.n = 0;
 	/* The ranges fit a PHB when they are known and the longest is within
 	 * its threshold: found once, one comparison per PE. */
 	for (i = 0; i < ch->n; i++)
@@ -573,6 +543,9 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 		struct iommu_phb *phb = g->phb;
 		int r = IOMMU_OK;
 
+		if (prev && phb != prev && sync_phb(tbl, prev))
+			rc = IOMMU_EHW;
+		prev = phb;
 		group_stat_inc(&g->stats.updates);
 		if (!known || longest > phb->kill_threshold) {
 			r = phb->ops->kill_pe(phb, g->pe);
@@ -591,10 +564,8 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 			group_stat_inc(&g->stats.kill_errors);
 			rc = IOMMU_EHW;
 		}
-		if (batch_note(tbl, &b, phb))
-			rc = IOMMU_EHW;
 	}
-	if (batch_sync(tbl, &b))
+	if (prev && sync_phb(tbl, prev))
 		rc = IOMMU_EHW;
 	return rc;
 }
@@ -673,10 +644,9 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 {
 	uint64_t bus = tbl->bus_offset + (hw_index << tbl->hw_page_shift);
 	struct group_link *l;
-	struct kill_batch b;
+	struct iommu_phb *prev = NULL;
 	int rc = IOMMU_OK;
 
-	b.n = 0;
 	/* The entry must be visible to the PHB before it refetches it. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (l = tbl->links; l; l = l->next) {
@@ -684,6 +654,9 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 		struct iommu_phb *phb = g->phb;
 		int r;
 
+		if (__builtin_expect(prev && phb != prev, 0) && sync_phb(tbl, prev))
+			rc = IOMMU_EHW;
+		prev = phb;
 		group_stat_inc(&g->stats.updates);
 		if (phb->kill_threshold) {
 			r = phb->ops->kill_range(phb, g->pe, bus, 1, tbl->hw_page_shift);
@@ -698,10 +671,8 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 			group_stat_inc(&g->stats.kill_errors);
 			rc = IOMMU_EHW;
 		}
-		if (__builtin_expect(batch_note(tbl, &b, phb) != 0, 0))
-			rc = IOMMU_EHW;
 	}
-	if (__builtin_expect(batch_sync(tbl, &b) != 0, 0))
+	if (prev && sync_phb(tbl, prev))
 		rc = IOMMU_EHW;
 	return rc;
 }
