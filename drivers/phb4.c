@@ -268,19 +268,28 @@ static inline uint64_t raw_pe(uint32_t pe)
 	return (uint64_t)__builtin_bswap16((uint16_t)(pe & 0x1ff)) << 48;
 }
 
+/* Poll a register until (raw value & mask) == want. The first read
+ * usually matches (always on QEMU), so the loop is only set up after it. */
+static inline bool poll_raw(uint64_t addr, uint64_t mask, uint64_t want)
+{
+	unsigned int i;
+
+	if (__builtin_expect((in_le64(addr) & mask) == want, 1))
+		return true;
+	for (i = 1; i < PHB4_POLL_MAX; i++)
+		if ((in_le64(addr) & mask) == want)
+			return true;
+	return false;
+}
+
 /* The kill queue takes one request at a time: the PHB clears the command
  * bits once it has queued the previous one. Called with the lock held. */
 static inline int kill_issue(uint64_t regs, uint64_t raw)
 {
-	unsigned int i;
-
-	for (i = 0; i < PHB4_POLL_MAX; i++) {
-		if (!(in_le64(regs + PHB4_TCE_KILL) & RAW(PHB4_TCE_KILL_BUSY))) {
-			out_le64(regs + PHB4_TCE_KILL, raw);
-			return IOMMU_OK;
-		}
-	}
-	return IOMMU_EHW;
+	if (!poll_raw(regs + PHB4_TCE_KILL, RAW(PHB4_TCE_KILL_BUSY), 0))
+		return IOMMU_EHW;
+	out_le64(regs + PHB4_TCE_KILL, raw);
+	return IOMMU_OK;
 }
 
 static int kill_one_request(struct phb *p, uint64_t raw)
@@ -315,22 +324,14 @@ static int phb4_sync(struct iommu_phb *iphb)
 {
 	struct phb *p = phb_from_iommu(iphb);
 	uint64_t regs = p->regs;
-	unsigned int i;
 	int rc = IOMMU_EHW;
 
 	lock_take(&p->lock);
 	out_le64(regs + PHB4_DMARD_SYNC, RAW(PHB4_DMARD_SYNC_START));
-	for (i = 0; i < PHB4_POLL_MAX; i++)
-		if (!(in_le64(regs + PHB4_Q_DMA_R) & RAW(PHB4_Q_DMA_R_TCE_KILL_STATUS)))
-			break;
-	if (i < PHB4_POLL_MAX) {
-		for (i = 0; i < PHB4_POLL_MAX; i++) {
-			if (in_le64(regs + PHB4_DMARD_SYNC) & RAW(PHB4_DMARD_SYNC_COMPLETE)) {
-				rc = IOMMU_OK;
-				break;
-			}
-		}
-	}
+	if (poll_raw(regs + PHB4_Q_DMA_R, RAW(PHB4_Q_DMA_R_TCE_KILL_STATUS), 0) &&
+	    poll_raw(regs + PHB4_DMARD_SYNC, RAW(PHB4_DMARD_SYNC_COMPLETE),
+		     RAW(PHB4_DMARD_SYNC_COMPLETE)))
+		rc = IOMMU_OK;
 	lock_release(&p->lock);
 	return rc;
 }

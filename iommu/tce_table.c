@@ -474,7 +474,7 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
 			uint64_t nv = hw[k] ? hw[k] + (j << tbl->hw_page_shift) : 0;
 			uint64_t s = x & mask;
 
-			if (leaf[s] != to_be64(nv)) {
+			if (from_be64(leaf[s]) != nv) {
 				leaf[s] = to_be64(nv);
 				changes_add(ch, x, 1);
 			}
@@ -699,7 +699,8 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 	if (leaf) {
 		s = gi & ((1ULL << tbl->level_shift) - 1);
 		leaf[(1ULL << tbl->level_shift) + s] = tce;
-		if (leaf[s] != to_be64(hw)) {
+		/* compared and stored with byte-reversed accesses, not swaps */
+		if (from_be64(leaf[s]) != hw) {
 			leaf[s] = to_be64(hw);
 			tbl->stats.entries_changed++;
 			rc = kill_one(tbl, gi);
