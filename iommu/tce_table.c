@@ -543,9 +543,11 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 		struct iommu_phb *phb = g->phb;
 		int r = IOMMU_OK;
 
-		if (prev && phb != prev && sync_phb(tbl, prev))
-			rc = IOMMU_EHW;
-		prev = phb;
+		if (phb != prev) {
+			if (prev && sync_phb(tbl, prev))
+				rc = IOMMU_EHW;
+			prev = phb;
+		}
 		group_stat_inc(&g->stats.updates);
 		if (!known || longest > phb->kill_threshold) {
 			r = phb->ops->kill_pe(phb, g->pe);
@@ -644,7 +646,7 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 {
 	uint64_t bus = tbl->bus_offset + (hw_index << tbl->hw_page_shift);
 	struct group_link *l;
-	struct iommu_phb *prev = NULL;
+	struct iommu_phb *cur = NULL;
 	int rc = IOMMU_OK;
 
 	/* The entry must be visible to the PHB before it refetches it. */
@@ -654,9 +656,11 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 		struct iommu_phb *phb = g->phb;
 		int r;
 
-		if (__builtin_expect(prev && phb != prev, 0) && sync_phb(tbl, prev))
-			rc = IOMMU_EHW;
-		prev = phb;
+		if (__builtin_expect(phb != cur, 0)) {
+			if (cur && sync_phb(tbl, cur))
+				rc = IOMMU_EHW;
+			cur = phb;
+		}
 		group_stat_inc(&g->stats.updates);
 		if (phb->kill_threshold) {
 			r = phb->ops->kill_range(phb, g->pe, bus, 1, tbl->hw_page_shift);
@@ -672,7 +676,7 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 			rc = IOMMU_EHW;
 		}
 	}
-	if (prev && sync_phb(tbl, prev))
+	if (cur && sync_phb(tbl, cur))
 		rc = IOMMU_EHW;
 	return rc;
 }
