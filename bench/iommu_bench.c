@@ -77,11 +77,19 @@ static int bench_kill_all(struct iommu_phb *phb)
 	return 0;
 }
 
+__attribute__((noinline))
+static int bench_kill_sync(struct iommu_phb *phb)
+{
+	__asm__ volatile("" : : "r"(phb) : "memory");
+	return 0;
+}
+
 static const struct phb_ops bench_ops = {
 	.set_window = bench_set_window,
 	.kill_range = bench_kill_range,
 	.kill_pe = bench_kill_pe,
 	.kill_all = bench_kill_all,
+	.sync = bench_kill_sync,
 };
 
 static void phb_init(struct bench_phb *p, const char *name, uint64_t threshold)

@@ -8,9 +8,10 @@
  *   - The root port answers through CONFIG_ADDRESS/DATA like any device.
  *   - 256 PEs, an 8-bit PE field in TCE_KILL, 512 TVEs (9-bit IODA index).
  *   - Kills are fire-and-forget: the register keeps the value written and
- *     there is no queue status to wait on, so completion is a read-back
- *     that orders the kill before anything the caller does next. Single
- *     page kills work (no HW560152), so small ranges are killed by page.
+ *     there is no queue status to wait on, so sync is a read-back that
+ *     orders every earlier kill before anything the caller does next.
+ *     Single page kills work (no HW560152), so small ranges are killed by
+ *     page.
  */
 #include <arch/io.h>
 #include <drivers/phb.h>
@@ -173,10 +174,16 @@ static int phb3_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
 	return IOMMU_OK;
 }
 
-/* The read-back cannot complete before the PHB has taken the stores. */
-static void kill_complete(struct phb *p)
+/*
+ * Completion: the PHB has no kill queue status, and a read-back cannot
+ * complete before the PHB has taken every earlier store to its registers,
+ * so one read after any number of kills orders them all before whatever
+ * the caller does next.
+ */
+static int phb3_sync(struct iommu_phb *iphb)
 {
-	(void)phb_read(p, PHB3_TCE_KILL);
+	(void)phb_read(phb_from_iommu(iphb), PHB3_TCE_KILL);
+	return IOMMU_OK;
 }
 
 static int phb3_kill_pe(struct iommu_phb *iphb, uint32_t pe)
@@ -186,7 +193,6 @@ static int phb3_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 	iphb->kills_pe++;
 	lock_take(&p->lock);
 	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_PE | SETFIELD(PHB3_TCE_KILL_PENUM, 0ULL, pe));
-	kill_complete(p);
 	lock_release(&p->lock);
 	return IOMMU_OK;
 }
@@ -198,12 +204,11 @@ static int phb3_kill_all(struct iommu_phb *iphb)
 	iphb->kills_all++;
 	lock_take(&p->lock);
 	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ALL);
-	kill_complete(p);
 	lock_release(&p->lock);
 	return IOMMU_OK;
 }
 
-/* One write per page: KILL_ONE | page bus address | PE. */
+/* One write per page: KILL_ONE | page bus address | PE; the caller syncs. */
 static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 			   uint64_t npages, unsigned int page_shift)
 {
@@ -219,7 +224,6 @@ static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 	for (i = 0; i < npages; i++)
 		phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ONE |
 			  SETFIELD(PHB3_TCE_KILL_PENUM, bus + i * page, pe));
-	kill_complete(p);
 	lock_release(&p->lock);
 	return IOMMU_OK;
 }
@@ -229,4 +233,5 @@ static const struct phb_ops phb3_iommu_ops = {
 	.kill_range = phb3_kill_range,
 	.kill_pe = phb3_kill_pe,
 	.kill_all = phb3_kill_all,
+	.sync = phb3_sync,
 };

@@ -251,61 +251,89 @@ static int phb4_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
 	return IOMMU_OK;
 }
 
-static bool poll_reg(struct phb *p, uint32_t reg, uint64_t mask, uint64_t want)
+/*
+ * The kill path talks to the registers in their own byte order: the
+ * hypervisor runs little-endian and the PHB's registers are big-endian, so
+ * instead of a 64-bit swap per access (a dozen instructions on POWER8/9),
+ * constants are swapped at compile time, the PE number with a 16-bit swap,
+ * and masks are applied to the raw loaded value. in_le64/out_le64 are the
+ * plain cache-inhibited accessors, barriers included.
+ */
+#define RAW(v)			__builtin_bswap64(v)
+
+/* PE numbers have at most 9 bits: they sit in the register's low 16 bits,
+ * which the swap moves to the top. */
+static inline uint64_t raw_pe(uint32_t pe)
+{
+	return (uint64_t)__builtin_bswap16((uint16_t)(pe & 0x1ff)) << 48;
+}
+
+/* Poll a register until (raw value & mask) == want. The first read
+ * usually matches (always on QEMU), so the loop is only set up after it. */
+static inline bool poll_raw(uint64_t addr, uint64_t mask, uint64_t want)
 {
 	unsigned int i;
 
-	for (i = 0; i < PHB4_POLL_MAX; i++)
-		if ((phb_read(p, reg) & mask) == want)
+	if (__builtin_expect((in_le64(addr) & mask) == want, 1))
+		return true;
+	for (i = 1; i < PHB4_POLL_MAX; i++)
+		if ((in_le64(addr) & mask) == want)
 			return true;
 	return false;
 }
 
 /* The kill queue takes one request at a time: the PHB clears the command
- * bits once it has queued the previous one. */
-static int kill_issue(struct phb *p, uint64_t val)
+ * bits once it has queued the previous one. Called with the lock held. */
+static inline int kill_issue(uint64_t regs, uint64_t raw)
 {
-	if (!poll_reg(p, PHB4_TCE_KILL, PHB4_TCE_KILL_BUSY, 0))
+	if (!poll_raw(regs + PHB4_TCE_KILL, RAW(PHB4_TCE_KILL_BUSY), 0))
 		return IOMMU_EHW;
-	phb_write(p, PHB4_TCE_KILL, val);
+	out_le64(regs + PHB4_TCE_KILL, raw);
 	return IOMMU_OK;
 }
 
-/* Wait until every queued kill has taken effect: start a DMA read sync,
- * let the kill status drain, then wait for the sync to complete. */
-static int kill_sync(struct phb *p)
-{
-	phb_write(p, PHB4_DMARD_SYNC, PHB4_DMARD_SYNC_START);
-	if (!poll_reg(p, PHB4_Q_DMA_R, PHB4_Q_DMA_R_TCE_KILL_STATUS, 0) ||
-	    !poll_reg(p, PHB4_DMARD_SYNC, PHB4_DMARD_SYNC_COMPLETE, PHB4_DMARD_SYNC_COMPLETE))
-		return IOMMU_EHW;
-	return IOMMU_OK;
-}
-
-static int kill_one_request(struct phb *p, uint64_t val)
+static int kill_one_request(struct phb *p, uint64_t raw)
 {
 	int rc;
 
 	lock_take(&p->lock);
-	rc = kill_issue(p, val);
-	if (!rc)
-		rc = kill_sync(p);
+	rc = kill_issue(p->regs, raw);
 	lock_release(&p->lock);
 	return rc;
 }
 
 static int phb4_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 {
-	struct phb *p = phb_from_iommu(iphb);
-
 	iphb->kills_pe++;
-	return kill_one_request(p, PHB4_TCE_KILL_PE | SETFIELD(PHB4_TCE_KILL_PENUM, 0ULL, pe));
+	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_PE) | raw_pe(pe));
 }
 
 static int phb4_kill_all(struct iommu_phb *iphb)
 {
 	iphb->kills_all++;
-	return kill_one_request(phb_from_iommu(iphb), PHB4_TCE_KILL_ALL);
+	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_ALL));
+}
+
+/*
+ * Wait until every queued kill has taken effect: start a DMA read sync,
+ * let the kill status drain, then wait for the sync to complete
+ * (skiboot's sequence, phb-and-tce.md §7). Under the lock, so that two
+ * CPUs' handshakes do not interleave.
+ */
+static int phb4_sync(struct iommu_phb *iphb)
+{
+	struct phb *p = phb_from_iommu(iphb);
+	uint64_t regs = p->regs;
+	int rc = IOMMU_EHW;
+
+	lock_take(&p->lock);
+	out_le64(regs + PHB4_DMARD_SYNC, RAW(PHB4_DMARD_SYNC_START));
+	if (poll_raw(regs + PHB4_Q_DMA_R, RAW(PHB4_Q_DMA_R_TCE_KILL_STATUS), 0) &&
+	    poll_raw(regs + PHB4_DMARD_SYNC, RAW(PHB4_DMARD_SYNC_COMPLETE),
+		     RAW(PHB4_DMARD_SYNC_COMPLETE)))
+		rc = IOMMU_OK;
+	lock_release(&p->lock);
+	return rc;
 }
 
 /* Page size field of a single-page kill; false if the PHB has none. */
@@ -332,8 +360,8 @@ static bool kill_page_size(unsigned int page_shift, uint64_t *bits)
 }
 
 /*
- * One KILL_ONE per page, the bus address in the middle bits, then one
- * sync. Only reached with kill_threshold > 0, which PHB4 does not set
+ * One KILL_ONE per page, the bus address in the middle bits; the caller
+ * syncs. Only reached with kill_threshold > 0, which PHB4 does not set
  * (HW560152); kept correct for a PHB revision without the erratum. A page
  * size or address the register cannot express gets a PE kill instead,
  * which covers it.
@@ -356,10 +384,8 @@ static int phb4_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 	iphb->kills_range++;
 	lock_take(&p->lock);
 	for (i = 0; i < npages && !rc; i++)
-		rc = kill_issue(p, PHB4_TCE_KILL_ONE | psize |
-				SETFIELD(PHB4_TCE_KILL_PENUM, bus + i * page, pe));
-	if (!rc)
-		rc = kill_sync(p);
+		rc = kill_issue(p->regs, RAW(PHB4_TCE_KILL_ONE | psize |
+					     SETFIELD(PHB4_TCE_KILL_PENUM, bus + i * page, pe)));
 	lock_release(&p->lock);
 	return rc;
 }
@@ -369,4 +395,5 @@ static const struct phb_ops phb4_iommu_ops = {
 	.kill_range = phb4_kill_range,
 	.kill_pe = phb4_kill_pe,
 	.kill_all = phb4_kill_all,
+	.sync = phb4_sync,
 };

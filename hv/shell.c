@@ -404,6 +404,8 @@ static void cmd_kill(int argc, char **argv)
 	} else {
 		rc = ip->ops->kill_pe(ip, pe->pe);
 	}
+	if (ip->ops->sync(ip))
+		rc = IOMMU_EHW;
 	printf(rc ? "error: kill failed\n" : "killed group %s\n", argv[1]);
 }
 

@@ -83,6 +83,27 @@ static int link_check(const struct tce_table *tbl, const struct table_group *grp
 }
 
 /* Remove l from its table's list (under the table lock). */
+/*
+ * Into the table's list next to a link on the same PHB, if any, else at
+ * the head: the links of one PHB stay together, so an update's fan-out,
+ * which syncs a PHB when it moves on to the next one, syncs each PHB once
+ * (tce_table.c). Under the table's lock.
+ */
+static void list_insert(struct tce_table *tbl, struct group_link *l)
+{
+	struct group_link *at;
+
+	for (at = tbl->links; at; at = at->next) {
+		if (at->grp->phb == l->grp->phb) {
+			l->next = at->next;
+			at->next = l;
+			return;
+		}
+	}
+	l->next = tbl->links;
+	tbl->links = l;
+}
+
 static void list_remove(struct tce_table *tbl, struct group_link *l)
 {
 	struct group_link **pp;
@@ -120,8 +141,7 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
 	/* Into the fan-out list before the TVE points at the table: from
 	 * then on every update kills this PE. */
 	lock_take(&tbl->lock);
-	l->next = tbl->links;
-	tbl->links = l;
+	list_insert(tbl, l);
 	tbl->nr_links++;
 	lock_release(&tbl->lock);
 	rc = phb->ops->set_window(phb, grp->pe, window, tbl);
@@ -129,6 +149,8 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
 		/* The PE may still cache entries of whatever it used before. */
 		rc = phb->ops->kill_pe(phb, grp->pe);
 		group_stat_inc(&grp->stats.kills_pe);
+		if (phb->ops->sync(phb))
+			rc = IOMMU_EHW;
 		if (rc)
 			phb->ops->set_window(phb, grp->pe, window, NULL);
 	}
@@ -149,7 +171,7 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 {
 	struct iommu_phb *phb = grp->phb;
 	struct group_link *l = NULL;
-	int w;
+	int w, rc;
 
 	lock_take(&grp->lock);
 	for (w = 0; w < TCE_WINDOWS; w++) {
@@ -164,6 +186,7 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 	}
 	/* Stop translating through the table and flush what the PE holds;
 	 * only then leave the fan-out list (updates meanwhile still kill us).
+	 * The PE kill counts only once the PHB has synced it.
 	 * If the PHB fails either step the link stays, TVE included: the PE
 	 * may still reach the table or hold its entries, so the table must
 	 * stay alive and in the PE's fan-out. */
@@ -171,7 +194,10 @@ int iommu_unlink(struct tce_table *tbl, struct table_group *grp)
 		lock_release(&grp->lock);
 		return IOMMU_EHW;
 	}
-	if (phb->ops->kill_pe(phb, grp->pe)) {
+	rc = phb->ops->kill_pe(phb, grp->pe);
+	if (phb->ops->sync(phb))
+		rc = IOMMU_EHW;
+	if (rc) {
 		group_stat_inc(&grp->stats.kill_errors);
 		phb->ops->set_window(phb, grp->pe, w, tbl);
 		lock_release(&grp->lock);

@@ -10,7 +10,7 @@
  *   tce_pool.lock, link pool lock, tables_lock             leaves
  *
  * Concurrency: a lock, no deferred free. An update holds its table's lock
- * from its first check to its last kill, so the link list it walks cannot
+ * from its first check to its last sync, so the link list it walks cannot
  * change under it. iommu_unlink() first invalidates the PE's TVE and kills
  * the PE (without the table lock: an update running meanwhile kills that
  * PE too, which is harmless), then takes the table lock to remove the link.
@@ -24,7 +24,8 @@
  * writes nothing. Then missing upper levels are allocated; if the pool runs
  * out the call fails having changed no leaf entry (levels already linked
  * stay, empty: every translation through them still faults). Then the
- * entries are written, which cannot fail, and the kills are issued.
+ * entries are written, which cannot fail, the kills are queued on every
+ * linked PE and each PHB touched is synced once (phb_ops.h).
  */
 #include <stddef.h>
 #include <string.h>
@@ -473,7 +474,7 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
 			uint64_t nv = hw[k] ? hw[k] + (j << tbl->hw_page_shift) : 0;
 			uint64_t s = x & mask;
 
-			if (leaf[s] != to_be64(nv)) {
+			if (from_be64(leaf[s]) != nv) {
 				leaf[s] = to_be64(nv);
 				changes_add(ch, x, 1);
 			}
@@ -486,14 +487,44 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
 /* ---- invalidation fan-out ---------------------------------------------- */
 
 /*
+ * Kills are queued on every linked PE first, and each PHB is synced after
+ * the last kill queued on it (phb_ops.h). A table keeps the links of one
+ * PHB together (table_group.c), so syncing a PHB when the walk moves on to
+ * another one, and the last one at the end, syncs each PHB once. Were the
+ * links out of order a PHB would only be synced more than once: correct,
+ * since a sync covers every kill queued before it.
+ */
+
+/* A sync failed: none of the kills queued on phb can be relied on, so
+ * every group of the table on that PHB counts a kill error. */
+static __attribute__((noinline)) int sync_failed(struct tce_table *tbl,
+						 const struct iommu_phb *phb)
+{
+	struct group_link *l;
+
+	for (l = tbl->links; l; l = l->next)
+		if (l->grp->phb == phb)
+			group_stat_inc(&l->grp->stats.kill_errors);
+	return IOMMU_EHW;
+}
+
+static inline int sync_phb(struct tce_table *tbl, struct iommu_phb *phb)
+{
+	if (__builtin_expect(phb->ops->sync(phb) == 0, 1))
+		return IOMMU_OK;
+	return sync_failed(tbl, phb);
+}
+
+/*
  * After entries changed: every linked PE gets one range kill per changed
  * range, or a single PE kill when a range is longer than its PHB's
- * threshold (PHB4: always). Each kill completes before the next starts;
- * a failure is reported after every PE has been tried.
+ * threshold (PHB4: always); then every PHB touched is synced once, after
+ * its last kill. A failure is reported after every PE has been tried.
  */
 static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 {
 	struct group_link *l;
+	struct iommu_phb *prev = NULL;
 	bool known = !ch->unknown;
 	uint64_t longest = 0;
 	uint32_t i;
@@ -512,6 +543,11 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 		struct iommu_phb *phb = g->phb;
 		int r = IOMMU_OK;
 
+		if (phb != prev) {
+			if (prev && sync_phb(tbl, prev))
+				rc = IOMMU_EHW;
+			prev = phb;
+		}
 		group_stat_inc(&g->stats.updates);
 		if (!known || longest > phb->kill_threshold) {
 			r = phb->ops->kill_pe(phb, g->pe);
@@ -531,6 +567,8 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 			rc = IOMMU_EHW;
 		}
 	}
+	if (prev && sync_phb(tbl, prev))
+		rc = IOMMU_EHW;
 	return rc;
 }
 
@@ -600,13 +638,15 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
  */
 /*
  * One changed hardware entry: each linked PE gets a one-page range kill if
- * its PHB takes page kills, else a PE kill. The general fan-out would come
- * to the same; this is H_PUT_TCE's path, so it stays short.
+ * its PHB takes page kills, else a PE kill, then each PHB one sync. The
+ * general fan-out would come to the same; this is H_PUT_TCE's path, so it
+ * stays short.
  */
 static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 {
 	uint64_t bus = tbl->bus_offset + (hw_index << tbl->hw_page_shift);
 	struct group_link *l;
+	struct iommu_phb *cur = NULL;
 	int rc = IOMMU_OK;
 
 	/* The entry must be visible to the PHB before it refetches it. */
@@ -616,6 +656,11 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 		struct iommu_phb *phb = g->phb;
 		int r;
 
+		if (__builtin_expect(phb != cur, 0)) {
+			if (cur && sync_phb(tbl, cur))
+				rc = IOMMU_EHW;
+			cur = phb;
+		}
 		group_stat_inc(&g->stats.updates);
 		if (phb->kill_threshold) {
 			r = phb->ops->kill_range(phb, g->pe, bus, 1, tbl->hw_page_shift);
@@ -631,6 +676,8 @@ static int kill_one(struct tce_table *tbl, uint64_t hw_index)
 			rc = IOMMU_EHW;
 		}
 	}
+	if (cur && sync_phb(tbl, cur))
+		rc = IOMMU_EHW;
 	return rc;
 }
 
@@ -656,7 +703,8 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 	if (leaf) {
 		s = gi & ((1ULL << tbl->level_shift) - 1);
 		leaf[(1ULL << tbl->level_shift) + s] = tce;
-		if (leaf[s] != to_be64(hw)) {
+		/* compared and stored with byte-reversed accesses, not swaps */
+		if (from_be64(leaf[s]) != hw) {
 			leaf[s] = to_be64(hw);
 			tbl->stats.entries_changed++;
 			rc = kill_one(tbl, gi);

@@ -13,6 +13,7 @@ TRACE_RX = re.compile(r"^memory_region_ops_write cpu \d+ mr 0x[0-9a-f]+ addr 0x(
 
 UART_DATA = 0x3f8
 TCE_KILL = 0x210
+DMARD_SYNC = 0x200      # PHB4: the write that starts a kill's completion handshake
 
 
 def is_tce_kill(addr, name):
@@ -26,13 +27,21 @@ def is_tce_kill(addr, name):
     return False
 
 
+def is_dmard_sync(addr, name):
+    """A write to a PHB4's DMARD_SYNC register (PHB3 has none: its
+    completion is a read, which the write trace does not show)."""
+    return bool(re.match(r"phb4-\d+\.\d+-regs$", name)) and (addr & 0xfffff) == DMARD_SYNC
+
+
 def kill_kind(value):
     return {4: "all", 2: "pe", 1: "one"}.get(value >> 61, "bad")
 
 
-def events(log):
+def events(log, syncs=False):
     """Yield ("line", text) for each console line and ("kill", (name, addr,
-    value)) for each TCE kill write, in the order they happened."""
+    value)) for each TCE kill write, in the order they happened; with
+    syncs, also ("sync", (name, addr, value)) for each PHB4 DMARD_SYNC
+    write."""
     line = []
     for a, v, _, name in TRACE_RX.findall(log):
         addr, val = int(a, 16), int(v, 16)
@@ -44,3 +53,5 @@ def events(log):
                 line.append(chr(val & 0x7f))
         elif is_tce_kill(addr, name):
             yield "kill", (name, addr, val)
+        elif syncs and is_dmard_sync(addr, name):
+            yield "sync", (name, addr, val)

@@ -3,8 +3,20 @@
  * implemented by drivers/phb4.c and drivers/phb3.c (and by a recording
  * fake in the host tests). The core never touches a register.
  *
- * Every kill operation ends with the PHB's completion handshake: when it
- * returns 0, the PE's TCE cache no longer holds any covered entry.
+ * Kills are split in two, as on the hardware: kill_range, kill_pe and
+ * kill_all only queue an invalidation (waiting, if the PHB requires it,
+ * for room in its kill queue), and sync waits for completion. A queued
+ * kill is guaranteed to have taken effect only once a later sync of the
+ * same PHB has returned 0: from then on the PE's TCE cache no longer holds
+ * any entry the kill covers, nor any entry changed before the kill was
+ * queued. A sync covers every kill queued on that PHB before it, by any
+ * caller, so one sync per PHB after a batch of kills is enough.
+ *
+ * The core's contract, for every caller that changes entries or TVEs
+ * (an update of a table, a link or unlink): it queues the kills of every
+ * linked PE, then syncs each distinct PHB it queued kills on, after the
+ * last kill queued there, before it returns to its caller. So when an
+ * update hcall returns, no linked PE's TCE cache holds a changed entry.
  */
 #ifndef IOMMU_PHB_OPS_H
 #define IOMMU_PHB_OPS_H
@@ -23,16 +35,25 @@ struct phb_ops {
 	int (*set_window)(struct iommu_phb *phb, uint32_t pe, int window,
 			  const struct tce_table *tbl);
 	/*
-	 * Invalidate `npages` pages of 1 << page_shift bytes starting at bus
-	 * address `bus` for `pe`. Only called with npages <= the PHB's
-	 * kill_threshold. 0 or IOMMU_EHW.
+	 * Queue the invalidation of `npages` pages of 1 << page_shift bytes
+	 * starting at bus address `bus` for `pe`. Only called with npages <=
+	 * the PHB's kill_threshold. 0 or IOMMU_EHW (the kill queue never
+	 * had room). Effective after the next sync.
 	 */
 	int (*kill_range)(struct iommu_phb *phb, uint32_t pe, uint64_t bus,
 			  uint64_t npages, unsigned int page_shift);
-	/* Invalidate every cached TCE of `pe`. 0 or IOMMU_EHW. */
+	/* Queue the invalidation of every cached TCE of `pe`. 0 or
+	 * IOMMU_EHW. Effective after the next sync. */
 	int (*kill_pe)(struct iommu_phb *phb, uint32_t pe);
-	/* Invalidate the whole TCE cache of the PHB. 0 or IOMMU_EHW. */
+	/* Queue the invalidation of the whole TCE cache of the PHB. 0 or
+	 * IOMMU_EHW. Effective after the next sync. */
 	int (*kill_all)(struct iommu_phb *phb);
+	/*
+	 * Wait until every kill queued on this PHB before the call has taken
+	 * effect (the PHB's completion handshake). 0, or IOMMU_EHW if the PHB
+	 * did not complete: then none of those kills may be relied on.
+	 */
+	int (*sync)(struct iommu_phb *phb);
 };
 
 /* Embedded in the driver's own PHB structure. */

@@ -472,7 +472,7 @@ static void check_pe_kills(const struct tce_table *t, const struct flink *l,
 	for (e = 0; e < fake_log_n; e++) {
 		const struct fake_event *ev = &fake_log[e];
 
-		if (ev->phb != f || ev->pe != l->pe)
+		if (ev->op == FK_SYNC || ev->phb != f || ev->pe != l->pe)
 			continue;
 		if (ev->op == FK_KILL_PE) {
 			pes++;
@@ -504,10 +504,14 @@ void check_kills(const struct ftable *ft, unsigned int nruns, uint64_t changed, 
 	for (e = 0; e < fake_log_n; e++) {
 		const struct fake_event *ev = &fake_log[e];
 
+		if (ev->op == FK_SYNC)
+			continue;
 		if ((ev->op != FK_KILL_RANGE && ev->op != FK_KILL_PE) || !link_of_event(t, ev))
 			fail("PHB operation %d on phb%d pe %u, which is not linked to the table",
 			     ev->op, ev->phb->id, ev->pe);
 	}
+	if (!fake_synced_after_kills())
+		fail("a PHB was given kills and not synced after the last of them");
 	for (i = 0; i < nruns; i++)
 		longest = runs[i].count > longest ? runs[i].count : longest;
 	for (i = 0; i < NLINKS; i++)
@@ -552,6 +556,8 @@ void check_after_op(void)
 			if (W.l[i].used)
 				phbs[W.l[i].phb].iphb.ops->kill_pe(&phbs[W.l[i].phb].iphb,
 								   W.l[i].pe);
+		for (i = 0; i < 2; i++)
+			phbs[i].iphb.ops->sync(&phbs[i].iphb);
 	}
 	if (shadow_check())
 		fail("the shadow TCE cache holds stale entries (see above)");

@@ -19,17 +19,36 @@ struct shadow_table {
 	uint64_t *cur, *tmp;
 };
 
+/* stale[w][i]: 0 if entry i of window w cannot be cached stale, else the
+ * time of the change (or TVE change) that made it so. A kill queued at
+ * time T covers only changes before T, and only once its PHB syncs. */
 struct shadow_pe {
 	const struct fake_phb *phb;
 	uint32_t pe;
 	const struct tce_table *tve[TCE_WINDOWS];
-	uint8_t *stale[TCE_WINDOWS];
+	uint64_t *stale[TCE_WINDOWS];
 	uint64_t nstale[TCE_WINDOWS];
+};
+
+/* A kill queued on a PHB and not yet synced. */
+#define SHADOW_PENDING	65536
+
+struct shadow_pending {
+	enum fake_op op;
+	const struct fake_phb *phb;
+	uint32_t pe;
+	int w;				/* range kills: the window, its table */
+	const struct tce_table *tbl;
+	uint64_t lo, hi;		/* and its entries [lo, hi) */
+	uint64_t when;
 };
 
 static struct shadow_table stables[SHADOW_TABLES];
 static struct shadow_pe spes[SHADOW_PES];
 static unsigned int nspes;
+static struct shadow_pending pending[SHADOW_PENDING];
+static unsigned int npending;
+static uint64_t shadow_clock;
 
 void shadow_reset(void)
 {
@@ -45,6 +64,8 @@ void shadow_reset(void)
 	memset(stables, 0, sizeof(stables));
 	memset(spes, 0, sizeof(spes));
 	nspes = 0;
+	npending = 0;
+	shadow_clock = 0;
 }
 
 void shadow_track(struct tce_table *tbl)
@@ -91,17 +112,17 @@ static struct shadow_pe *spe_of(const struct fake_phb *phb, uint32_t pe)
 	return &spes[nspes++];
 }
 
-static void mark_stale(struct shadow_pe *p, int w, uint64_t i)
+static void mark_stale(struct shadow_pe *p, int w, uint64_t i, uint64_t when)
 {
-	if (!p->stale[w][i]) {
-		p->stale[w][i] = 1;
+	if (!p->stale[w][i])
 		p->nstale[w]++;
-	}
+	p->stale[w][i] = when;
 }
 
-static void clear_stale(struct shadow_pe *p, int w, uint64_t i)
+/* A kill queued at `before` takes effect: changes made before it are gone. */
+static void clear_stale(struct shadow_pe *p, int w, uint64_t i, uint64_t before)
 {
-	if (p->stale[w][i]) {
+	if (p->stale[w][i] && p->stale[w][i] < before) {
 		p->stale[w][i] = 0;
 		p->nstale[w]--;
 	}
@@ -112,6 +133,7 @@ static void clear_stale(struct shadow_pe *p, int w, uint64_t i)
 static void shadow_observe(void)
 {
 	unsigned int t, k;
+	uint64_t now = ++shadow_clock;
 	int w;
 
 	for (t = 0; t < SHADOW_TABLES; t++) {
@@ -127,10 +149,22 @@ static void shadow_observe(void)
 			for (k = 0; k < nspes; k++)
 				for (w = 0; w < TCE_WINDOWS; w++)
 					if (spes[k].tve[w] == st->tbl)
-						mark_stale(&spes[k], w, i);
+						mark_stale(&spes[k], w, i, now);
 			st->cur[i] = st->tmp[i];
 		}
 	}
+}
+
+/* Queue a kill: what it covers is fixed now, it takes effect at the sync. */
+static void shadow_queue(struct shadow_pending k)
+{
+	if (npending == SHADOW_PENDING) {
+		fprintf(stderr, "shadow: more than %d kills queued without a sync\n",
+			SHADOW_PENDING);
+		abort();
+	}
+	k.when = ++shadow_clock;
+	pending[npending++] = k;
 }
 
 static void shadow_kill_range(const struct fake_phb *phb, uint32_t pe, uint64_t bus,
@@ -139,32 +173,72 @@ static void shadow_kill_range(const struct fake_phb *phb, uint32_t pe, uint64_t 
 	struct shadow_pe *p = spe_of(phb, pe);
 	int w = (bus & TCE_WINDOW1_BUS) ? 1 : 0;
 	const struct tce_table *t = p->tve[w];
-	uint64_t lo, hi, i;
+	uint64_t lo, hi;
 
 	if (!t)
 		return;
 	lo = (bus - t->bus_offset) >> t->hw_page_shift;
 	hi = ((bus - t->bus_offset) + (npages << shift) + (1ULL << t->hw_page_shift) - 1) >>
 	     t->hw_page_shift;
-	for (i = lo; i < hi && i < tce_table_hw_entries(t); i++)
-		clear_stale(p, w, i);
+	shadow_queue((struct shadow_pending){ .op = FK_KILL_RANGE, .phb = phb, .pe = pe, .w = w,
+					      .tbl = t, .lo = lo, .hi = hi });
 }
 
-static void shadow_kill_pe(struct shadow_pe *p)
+static void shadow_kill_pe(struct shadow_pe *p, uint64_t before)
 {
+	uint64_t i;
 	int w;
 
-	for (w = 0; w < TCE_WINDOWS; w++) {
+	for (w = 0; w < TCE_WINDOWS; w++)
 		if (p->stale[w])
-			memset(p->stale[w], 0, tce_table_hw_entries(p->tve[w]));
-		p->nstale[w] = 0;
+			for (i = 0; i < tce_table_hw_entries(p->tve[w]); i++)
+				clear_stale(p, w, i, before);
+}
+
+/* The PHB synced: every kill queued on it so far takes effect. */
+static void shadow_sync(const struct fake_phb *phb)
+{
+	unsigned int i, k, kept = 0;
+	uint64_t x;
+
+	for (i = 0; i < npending; i++) {
+		const struct shadow_pending *q = &pending[i];
+		struct shadow_pe *p;
+
+		if (q->phb != phb) {
+			pending[kept++] = *q;
+			continue;
+		}
+		switch (q->op) {
+		case FK_KILL_RANGE:
+			p = spe_of(phb, q->pe);
+			/* a TVE changed since: the new window is stale from
+			 * later than this kill anyway */
+			if (p->tve[q->w] != q->tbl)
+				break;
+			for (x = q->lo; x < q->hi && x < tce_table_hw_entries(q->tbl); x++)
+				clear_stale(p, q->w, x, q->when);
+			break;
+		case FK_KILL_PE:
+			shadow_kill_pe(spe_of(phb, q->pe), q->when);
+			break;
+		case FK_KILL_ALL:
+			for (k = 0; k < nspes; k++)
+				if (spes[k].phb == phb)
+					shadow_kill_pe(&spes[k], q->when);
+			break;
+		default:
+			break;
+		}
 	}
+	npending = kept;
 }
 
 static void shadow_set_window(const struct fake_phb *phb, uint32_t pe, int w,
 			      const struct tce_table *t)
 {
 	struct shadow_pe *p = spe_of(phb, pe);
+	uint64_t i, now = ++shadow_clock;
 
 	free(p->stale[w]);
 	p->stale[w] = NULL;
@@ -172,8 +246,9 @@ static void shadow_set_window(const struct fake_phb *phb, uint32_t pe, int w,
 	p->tve[w] = t;
 	if (t) {
 		/* New bus -> table mapping: anything cached is suspect. */
-		p->stale[w] = malloc(tce_table_hw_entries(t));
-		memset(p->stale[w], 1, tce_table_hw_entries(t));
+		p->stale[w] = malloc(tce_table_hw_entries(t) * sizeof(uint64_t));
+		for (i = 0; i < tce_table_hw_entries(t); i++)
+			p->stale[w][i] = now;
 		p->nstale[w] = tce_table_hw_entries(t);
 	}
 }
@@ -260,7 +335,8 @@ static int fake_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 	}
 	if (fake_shadow_enabled) {
 		shadow_observe();
-		shadow_kill_pe(spe_of(f, pe));
+		spe_of(f, pe);
+		shadow_queue((struct shadow_pending){ .op = FK_KILL_PE, .phb = f, .pe = pe });
 	}
 	return 0;
 }
@@ -268,14 +344,29 @@ static int fake_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 static int fake_kill_all(struct iommu_phb *iphb)
 {
 	struct fake_phb *f = (struct fake_phb *)iphb;
-	unsigned int k;
 
 	log_event((struct fake_event){ .op = FK_KILL_ALL, .phb = f });
 	if (fake_shadow_enabled) {
 		shadow_observe();
-		for (k = 0; k < nspes; k++)
-			if (spes[k].phb == f)
-				shadow_kill_pe(&spes[k]);
+		shadow_queue((struct shadow_pending){ .op = FK_KILL_ALL, .phb = f });
+	}
+	return 0;
+}
+
+/* A failed sync makes no queued kill effective (they stay queued: a later
+ * sync of the PHB still completes them). */
+static int fake_sync(struct iommu_phb *iphb)
+{
+	struct fake_phb *f = (struct fake_phb *)iphb;
+
+	log_event((struct fake_event){ .op = FK_SYNC, .phb = f });
+	if (f->fail_syncs > 0) {
+		f->fail_syncs--;
+		return IOMMU_EHW;
+	}
+	if (fake_shadow_enabled) {
+		shadow_observe();
+		shadow_sync(f);
 	}
 	return 0;
 }
@@ -285,6 +376,7 @@ static const struct phb_ops fake_ops = {
 	.kill_range = fake_kill_range,
 	.kill_pe = fake_kill_pe,
 	.kill_all = fake_kill_all,
+	.sync = fake_sync,
 };
 
 void fake_phb_init(struct fake_phb *f, int id, uint64_t threshold, uint64_t page_sizes)
@@ -321,6 +413,24 @@ unsigned int fake_kills(void)
 {
 	return fake_count(FK_KILL_RANGE, NULL, -1) + fake_count(FK_KILL_PE, NULL, -1) +
 	       fake_count(FK_KILL_ALL, NULL, -1);
+}
+
+bool fake_synced_after_kills(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < fake_log_n; i++) {
+		enum fake_op op = fake_log[i].op;
+
+		if (op != FK_KILL_RANGE && op != FK_KILL_PE && op != FK_KILL_ALL)
+			continue;
+		for (j = i + 1; j < fake_log_n; j++)
+			if (fake_log[j].op == FK_SYNC && fake_log[j].phb == fake_log[i].phb)
+				break;
+		if (j == fake_log_n)
+			return false;
+	}
+	return true;
 }
 
 /* ---- environment ------------------------------------------------------------ */

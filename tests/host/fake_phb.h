@@ -8,8 +8,10 @@
  * PE stale for that entry until a kill covering it completes, and pointing
  * a PE's window at a table leaves the whole window stale until a PE kill.
  * Changes are found by comparing every tracked table with its last known
- * contents at each kill, at each TVE change and at shadow_check(); a kill
- * therefore covers only writes made before it.
+ * contents at each kill, sync and TVE change and at shadow_check(); a kill
+ * therefore covers only writes made before it. A kill only queues: it
+ * takes effect when its PHB is next synced (phb_ops.h), so a missing sync
+ * leaves the PE stale.
  */
 #ifndef TESTS_FAKE_PHB_H
 #define TESTS_FAKE_PHB_H
@@ -25,12 +27,13 @@
 #define FAKE_PES	16
 #define FAKE_LOG_MAX	65536
 
-enum fake_op { FK_SET_WINDOW, FK_KILL_RANGE, FK_KILL_PE, FK_KILL_ALL };
+enum fake_op { FK_SET_WINDOW, FK_KILL_RANGE, FK_KILL_PE, FK_KILL_ALL, FK_SYNC };
 
 struct fake_phb {
 	struct iommu_phb iphb;		/* first: the ops get this pointer */
 	int id;
 	int fail_kills;			/* > 0: that many kills fail from now */
+	int fail_syncs;			/* > 0: that many syncs fail from now */
 	int fail_set_window;		/* > 0: that many set_window calls fail */
 	struct table_group groups[FAKE_PES];
 };
@@ -54,6 +57,9 @@ void fake_log_clear(void);
 /* Events of one kind, on phb (NULL: any), for pe (-1: any). */
 unsigned int fake_count(enum fake_op op, const struct fake_phb *phb, int pe);
 unsigned int fake_kills(void);
+/* Does every PHB that was given a kill in the log have a sync after its
+ * last kill? */
+bool fake_synced_after_kills(void);
 
 /* Shadow checker */
 void shadow_reset(void);

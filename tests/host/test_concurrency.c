@@ -38,7 +38,7 @@ struct cfake {
 	struct iommu_phb iphb;
 	pthread_mutex_t lock;
 	const struct tce_table *tve[NGROUPS + 1][TCE_WINDOWS];
-	uint64_t kills, set_windows;
+	uint64_t kills, syncs, set_windows;
 };
 
 static struct cfake phb;
@@ -80,7 +80,17 @@ static int c_kill_all(struct iommu_phb *i)
 	return c_kill_pe(i, 0);
 }
 
-static const struct phb_ops cops = { c_set_window, c_kill_range, c_kill_pe, c_kill_all };
+static int c_sync(struct iommu_phb *i)
+{
+	struct cfake *f = (struct cfake *)i;
+
+	pthread_mutex_lock(&f->lock);
+	f->syncs++;
+	pthread_mutex_unlock(&f->lock);
+	return 0;
+}
+
+static const struct phb_ops cops = { c_set_window, c_kill_range, c_kill_pe, c_kill_all, c_sync };
 
 static struct tce_table *acquire(void)
 {

@@ -59,26 +59,30 @@ static void test_link_rules(void **state)
 	tce_table_put(big);
 }
 
-/* link: TVE first, then a PE kill (the PE may cache its old window);
- * unlink: TVE invalid, PE kill, and only then off the fan-out list. */
+/* link: TVE first, then a PE kill and its sync (the PE may cache its old
+ * window); unlink: TVE invalid, PE kill, sync, and only then off the
+ * fan-out list. */
 static void test_link_unlink_order(void **state)
 {
 	struct tce_table *t = test_table(&env, 0, 2 << 20, 12, 12, 1);
 	struct table_group *g = &phb.groups[3];
 
 	assert_int_equal(iommu_link(t, g, 0), IOMMU_OK);
-	assert_int_equal(fake_log_n, 2);
+	assert_int_equal(fake_log_n, 3);
 	assert_int_equal(fake_log[0].op, FK_SET_WINDOW);
 	assert_ptr_equal(fake_log[0].tbl, t);
 	assert_int_equal(fake_log[0].pe, 3);
 	assert_int_equal(fake_log[1].op, FK_KILL_PE);
+	assert_int_equal(fake_log[2].op, FK_SYNC);
+	assert_ptr_equal(fake_log[2].phb, &phb);
 	assert_int_equal(shadow_check(), 0);
 	fake_log_clear();
 	assert_int_equal(iommu_unlink(t, g), IOMMU_OK);
-	assert_int_equal(fake_log_n, 2);
+	assert_int_equal(fake_log_n, 3);
 	assert_int_equal(fake_log[0].op, FK_SET_WINDOW);
 	assert_null(fake_log[0].tbl);
 	assert_int_equal(fake_log[1].op, FK_KILL_PE);
+	assert_int_equal(fake_log[2].op, FK_SYNC);
 	/* unlinked: updates no longer reach it */
 	fake_log_clear();
 	assert_int_equal(tce_table_put_tce(t, &env.mem, 0, 0x1000 | TCE_READ), IOMMU_OK);

@@ -230,6 +230,10 @@ static void test_kills_phb4_one_pe_kill_per_update(void **state)
 	assert_int_equal(fake_count(FK_KILL_PE, &phb4, 2), 1);
 	assert_int_equal(fake_count(FK_KILL_RANGE, &phb3, 3), 1);	/* 1 page <= 64 */
 	assert_int_equal(fake_kills(), 3);
+	/* kills queued first, then one sync per PHB, after its last kill */
+	assert_int_equal(fake_count(FK_SYNC, &phb4, -1), 1);
+	assert_int_equal(fake_count(FK_SYNC, &phb3, -1), 1);
+	assert_true(fake_synced_after_kills());
 	ASSERT_CLEAN();
 
 	/* 512 entries with gaps: still one PE kill per PHB4 PE */
@@ -239,6 +243,9 @@ static void test_kills_phb4_one_pe_kill_per_update(void **state)
 	assert_int_equal(tce_table_put_list(t, &env.mem, 0, list, TCE_LIST_MAX), 0);
 	assert_int_equal(fake_count(FK_KILL_PE, &phb4, -1), 2);
 	assert_int_equal(fake_count(FK_KILL_RANGE, &phb4, -1), 0);
+	assert_int_equal(fake_count(FK_SYNC, &phb4, -1), 1);
+	assert_int_equal(fake_count(FK_SYNC, &phb3, -1), 1);
+	assert_true(fake_synced_after_kills());
 	ASSERT_CLEAN();
 
 	/* writing the same values again changes no hardware entry: no kill */
@@ -318,6 +325,37 @@ static void test_kill_failure_reported(void **state)
 	assert_int_not_equal(shadow_check(), 0);
 	assert_int_equal(iommu_unlink(t, &phb4.groups[1]), 0);
 	assert_int_equal(iommu_unlink(t, &phb4.groups[2]), 0);
+	drop(t);
+}
+
+/* A sync that fails: the update reports it, every group of the table on
+ * that PHB counts an error, and the shadow still sees them stale (their
+ * kills never took effect) until a sync succeeds. */
+static void test_sync_failure_reported(void **state)
+{
+	struct tce_table *t = test_table(&env, 0, 1 << 21, 12, 12, 1);
+
+	assert_int_equal(iommu_link(t, &phb4.groups[1], 0), 0);
+	assert_int_equal(iommu_link(t, &phb4.groups[2], 0), 0);
+	assert_int_equal(iommu_link(t, &phb3.groups[3], 0), 0);
+	ASSERT_CLEAN();
+	phb4.fail_syncs = 1;
+	fake_log_clear();
+	assert_int_equal(tce_table_put_tce(t, &env.mem, 0, tce_of(K4, RW)), IOMMU_EHW);
+	assert_int_equal(fake_count(FK_KILL_PE, &phb4, -1), 2);
+	assert_int_equal(fake_count(FK_KILL_RANGE, &phb3, 3), 1);
+	assert_int_equal(fake_count(FK_SYNC, &phb4, -1), 1);
+	assert_int_equal(fake_count(FK_SYNC, &phb3, -1), 1);
+	assert_int_equal(phb4.groups[1].stats.kill_errors, 1);
+	assert_int_equal(phb4.groups[2].stats.kill_errors, 1);
+	assert_int_equal(phb3.groups[3].stats.kill_errors, 0);
+	assert_int_not_equal(shadow_check(), 0);
+	/* the next update's sync completes the kills still queued */
+	assert_int_equal(tce_table_put_tce(t, &env.mem, K4, tce_of(K4, RW)), 0);
+	ASSERT_CLEAN();
+	assert_int_equal(iommu_unlink(t, &phb4.groups[1]), 0);
+	assert_int_equal(iommu_unlink(t, &phb4.groups[2]), 0);
+	assert_int_equal(iommu_unlink(t, &phb3.groups[3]), 0);
 	drop(t);
 }
 
@@ -443,6 +481,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kills_phb4_one_pe_kill_per_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kills_phb3_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_failure_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sync_failure_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_page_larger_than_hw_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multilevel_on_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_exhaustion, setup, teardown),

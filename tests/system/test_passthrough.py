@@ -82,16 +82,25 @@ def test_edu_dma_two_phbs_one_table(ctx):
     m.qmp("quit")
     m.wait_exit(30)
     # kills per step, from QEMU's trace: each PUT and the STUFF changed
-    # entries (2 PE kills each, one per PHB), the unchanged PUT none.
-    kills, per = [], []
-    for kind, data in qemu_trace.events(m.log()):
+    # entries (2 PE kills each, one per PHB), the unchanged PUT none. Each
+    # PHB given a kill is synced (DMARD_SYNC) after its last kill, before
+    # the step's hcall returns (its console line).
+    kills, per, unsynced = [], [], []
+    pending = set()
+    for kind, data in qemu_trace.events(m.log(), syncs=True):
         if kind == "kill":
             per.append(data)
+            pending.add(data[0])
+        elif kind == "sync":
+            pending.discard(data[0])
         elif data.startswith("[g] script:"):
             per = []            # the kills of linking the PEs at boot
+            pending = set()
         elif re.match(r"\[g\] S\d+ ", data):
             kills.append(per)
+            unsynced.append(sorted(pending))
             per = []
+            pending = set()
     started = [i for i, line in enumerate(re.findall(r"\[g\] S(\d+)", m.output))]
     assert len(kills) == len(started) == 14, (len(kills), len(started))
 
@@ -100,6 +109,8 @@ def test_edu_dma_two_phbs_one_table(ctx):
     two = [("phb4-0.0-regs", "pe", 1), ("phb4-0.1-regs", "pe", 1)]
     for step in (1, 2, 3, 12):
         assert pe_kills(step) == two, (step, pe_kills(step))
+    for step, phbs in enumerate(unsynced):
+        assert phbs == [], "step %d: no sync after the last kill on %s" % (step, phbs)
     for step in (0, 4, 5, 6, 7, 8, 9, 10, 11, 13):
         assert kills[step] == [], (step, kills[step])
 

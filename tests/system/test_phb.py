@@ -31,6 +31,7 @@ P8_REGS = {0x3fffe40000000 + 0x400000 * chip + 0x100000 * idx: (chip, idx)
            for chip in range(2) for idx in range(3)}
 
 TCE_KILL = 0x210
+DMARD_SYNC = 0x200     # PHB4: start of the kill completion handshake
 IODA_ADDR = 0x220
 IODA_DATA0 = 0x228
 
@@ -476,6 +477,21 @@ def check_kills(phases, linked, pe_bits, want_map=None, want_update=None):
     assert kills(phases["dma"], pe_bits) == [] and kills(phases["blocked"], pe_bits) == []
 
 
+def check_syncs(phases, linked):
+    """PHB4: the map and the update are one hcall-like update each: every
+    PHB that got kills gets exactly one DMARD_SYNC (the completion
+    handshake), after its last kill; no other PHB gets one."""
+    for phase in ("map", "update"):
+        writes = phases[phase]
+        for phb in sorted(set(p for p, _ in linked)):
+            offs = [off for p, off, _ in writes if p == phb and off in (TCE_KILL, DMARD_SYNC)]
+            assert offs.count(DMARD_SYNC) == 1, "%s phase, phb %s: syncs %s" % (phase, phb, offs)
+            assert offs[-1] == DMARD_SYNC, "%s phase, phb %s: kill after the sync %s" % (
+                phase, phb, offs)
+        others = [p for p, off, _ in writes if off == DMARD_SYNC and p not in dict(linked)]
+        assert others == [], "%s phase: syncs on unlinked PHBs %s" % (phase, others)
+
+
 def check_tves(phases, linked, table, index_bits):
     """Every linked PE's TVE #0 points at the one table: 4 KiB pages, one
     level of 4 KiB."""
@@ -512,6 +528,7 @@ def test_dma_selftest_shared_table(ctx):
     assert linked == [((0, 0), 1), ((0, 0), 2), ((0, 1), 1)], linked
     phases = phase_writes(log, p9_phb_of(regs))
     check_kills(phases, linked, 9)
+    check_syncs(phases, linked)
     check_tves(phases, linked, table, 10)
 
 
