@@ -94,22 +94,3 @@ void *guest_ram_ptr(struct guest *g, uint64_t gpa, uint64_t len)
 		return NULL;
 	return (void *)(uintptr_t)hpa;
 }
-
-struct tce_table *guest_window_get(struct guest *g, uint64_t liobn)
-{
-	struct tce_table *tbl = NULL;
-	int w;
-
-	if (liobn >> 32)
-		return NULL;	/* LIOBNs are 32 bits (PAPR) */
-	lock_take(&g->lock);
-	for (w = 0; w < TCE_WINDOWS; w++) {
-		if (g->win[w].tbl && g->win[w].liobn == (uint32_t)liobn) {
-			tbl = g->win[w].tbl;
-			tce_table_get(tbl);
-			break;
-		}
-	}
-	lock_release(&g->lock);
-	return tbl;
-}

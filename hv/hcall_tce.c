@@ -27,45 +27,34 @@ static int64_t papr_rc(int rc)
 /* H_PUT_TCE(liobn, ioba, tce) */
 int64_t h_put_tce(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 {
-	struct tce_table *t = guest_window_get(v->guest, args[0]);
-	int rc;
+	struct tce_table *t = guest_window(v->guest, args[0]);
 
 	if (!t)
 		return H_PARAMETER;
-	rc = tce_table_put_tce(t, &v->guest->mem, args[1], args[2]);
-	tce_table_put(t);
-	return papr_rc(rc);
+	return papr_rc(tce_table_put_tce(t, &v->guest->mem, args[1], args[2]));
 }
 
 /* H_GET_TCE(liobn, ioba) -> the TCE the guest stored */
 int64_t h_get_tce(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 {
-	struct tce_table *t = guest_window_get(v->guest, args[0]);
-	int rc;
+	struct tce_table *t = guest_window(v->guest, args[0]);
 
 	if (!t)
 		return H_PARAMETER;
-	rc = tce_table_get_tce(t, args[1], &rets[0]);
-	tce_table_put(t);
-	return papr_rc(rc);
+	return papr_rc(tce_table_get_tce(t, args[1], &rets[0]));
 }
 
 /* H_STUFF_TCE(liobn, ioba, tce, count): count <= 512 (H_P4), and a mapping
  * TCE maps every entry of the range to that one page (PAPR allows it). */
 int64_t h_stuff_tce(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 {
-	struct tce_table *t = guest_window_get(v->guest, args[0]);
-	int rc;
+	struct tce_table *t = guest_window(v->guest, args[0]);
 
 	if (!t)
 		return H_PARAMETER;
-	if (args[3] > TCE_LIST_MAX) {
-		tce_table_put(t);
+	if (args[3] > TCE_LIST_MAX)
 		return H_P4;
-	}
-	rc = tce_table_stuff(t, &v->guest->mem, args[1], args[2], args[3]);
-	tce_table_put(t);
-	return papr_rc(rc);
+	return papr_rc(tce_table_stuff(t, &v->guest->mem, args[1], args[2], args[3]));
 }
 
 /*
@@ -80,21 +69,16 @@ int64_t h_put_tce_indirect(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 	uint64_t count = args[3], k;
 	const uint64_t *list;
 	struct tce_table *t;
-	int rc;
 
 	if ((int64_t)args[0] < 0)
 		return H_FUNCTION;
-	t = guest_window_get(g, args[0]);
+	t = guest_window(g, args[0]);
 	if (!t)
 		return H_PARAMETER;
 	list = (args[2] & 0xfff) ? NULL : guest_ram_ptr(g, args[2], 4096);
-	if (count > TCE_LIST_MAX || !list) {
-		tce_table_put(t);
+	if (count > TCE_LIST_MAX || !list)
 		return H_PARAMETER;
-	}
 	for (k = 0; k < count; k++)
 		v->tce_list[k] = __builtin_bswap64(list[k]);	/* the list is big-endian */
-	rc = tce_table_put_list(t, &g->mem, args[1], v->tce_list, count);
-	tce_table_put(t);
-	return papr_rc(rc);
+	return papr_rc(tce_table_put_list(t, &g->mem, args[1], v->tce_list, count));
 }

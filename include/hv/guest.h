@@ -136,8 +136,26 @@ bool guest_all_stopped(void);
 /* Guest-real [gpa, gpa+len) as a host pointer, or NULL if not wholly RAM. */
 void *guest_ram_ptr(struct guest *g, uint64_t gpa, uint64_t len);
 
-/* The window of g with this LIOBN (64-bit as the guest passed it), taking a
- * reference on its table; NULL if none (upper bits set, or not owned). */
-struct tce_table *guest_window_get(struct guest *g, uint64_t liobn);
+/*
+ * The table of g's window with this LIOBN (64-bit as the guest passed it);
+ * NULL if none (upper bits set, or not g's). No lock and no reference:
+ * g->win[] is written before g's first vCPU runs and never changes while
+ * g exists (guests are not torn down; a failed build releases its windows
+ * before any vCPU starts), and each window holds a reference on its table.
+ * So a caller running on one of g's vCPUs holds the table alive already.
+ * Whoever adds guest teardown must first wait for every vCPU of g to
+ * leave the hypervisor's hcall path.
+ */
+static inline struct tce_table *guest_window(const struct guest *g, uint64_t liobn)
+{
+	unsigned int w;
+
+	if (liobn >> 32)
+		return NULL;	/* LIOBNs are 32 bits (PAPR) */
+	for (w = 0; w < TCE_WINDOWS; w++)
+		if (g->win[w].tbl && g->win[w].liobn == (uint32_t)liobn)
+			return g->win[w].tbl;
+	return NULL;
+}
 
 #endif /* HV_GUEST_H */
