@@ -36,7 +36,7 @@ bool hv_housekeeping(void)
 	bool busy = false;
 	int c;
 
-	while ((c = console_getc()) >= 0) {
+	while (vcons_accepting() && (c = console_getc()) >= 0) {
 		busy = true;
 		c = vcons_input(c);
 		if (c >= 0)

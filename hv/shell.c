@@ -424,10 +424,10 @@ static void cmd_guests(int argc, char **argv)
 			exits += g->vcpus[i].stats.exits + g->vcpus[i].stats.hcalls;
 			hcalls += g->vcpus[i].stats.hcalls;
 		}
-		printf("guest %u %s %s vcpus %u mem %lu MiB exits %lu hcalls %lu%s%s\n", g->id,
-		       g->name, g->state == GUEST_RUNNING ? "running" : "stopped", g->nr_vcpus,
-		       g->ram_size >> 20, exits, hcalls, g->state == GUEST_RUNNING ? "" : ": ",
-		       g->state == GUEST_RUNNING ? "" : g->reason);
+		printf("guest %u %s %s vcpus %u mem %lu MiB exits %lu hcalls %lu input-dropped %lu%s%s\n",
+		       g->id, g->name, g->state == GUEST_RUNNING ? "running" : "stopped",
+		       g->nr_vcpus, g->ram_size >> 20, exits, hcalls, g->cons.in_dropped,
+		       g->state == GUEST_RUNNING ? "" : ": ", g->state == GUEST_RUNNING ? "" : g->reason);
 		for (i = 0; i < g->nr_vcpus; i++)
 			printf("  vcpu %u cpu %u %s exits %lu hcalls %lu hdec %lu cede %lu\n", i,
 			       g->vcpus[i].hcpu, vstate[g->vcpus[i].state],

@@ -1,11 +1,18 @@
 /* Guest consoles multiplexed on the hypervisor UART (see vcons.h). */
 #include <stdio.h>
 #include <string.h>
+#include <arch/spr.h>
+#include <hv/platform.h>
 #include <hv/sched.h>
 #include <hv/vcons.h>
 #include <lib/console.h>
 
 static volatile unsigned int focus;	/* 0 = hypervisor */
+
+static bool in_full(const struct guest *g)
+{
+	return g->cons.in_head - g->cons.in_tail >= sizeof(g->cons.in);
+}
 
 static void flush_line(struct guest *g)
 {
@@ -49,6 +56,7 @@ size_t vcons_get(struct guest *g, char *buf, size_t max)
 {
 	size_t n = 0;
 
+	g->cons.last_read_tb = mftb();
 	while (n < max && g->cons.in_tail != g->cons.in_head) {
 		buf[n++] = (char)g->cons.in[g->cons.in_tail % sizeof(g->cons.in)];
 		__atomic_store_n(&g->cons.in_tail, g->cons.in_tail + 1, __ATOMIC_RELEASE);
@@ -80,13 +88,25 @@ int vcons_input(int c)
 		focus = 0;
 		return c;
 	}
-	/* full: drop the byte rather than block the console */
-	if (g->cons.in_head - g->cons.in_tail < sizeof(g->cons.in)) {
+	/* full only if vcons_accepting() gave up on this guest: drop */
+	if (in_full(g)) {
+		g->cons.in_dropped++;
+	} else {
 		g->cons.in[g->cons.in_head % sizeof(g->cons.in)] = (uint8_t)c;
 		__atomic_store_n(&g->cons.in_head, g->cons.in_head + 1, __ATOMIC_RELEASE);
 	}
 	sched_prod(&g->vcpus[0]);
 	return -1;
+}
+
+bool vcons_accepting(void)
+{
+	struct guest *g = focus ? guest_by_id(focus) : NULL;
+
+	if (!g || g->state != GUEST_RUNNING || !in_full(g))
+		return true;
+	sched_prod(&g->vcpus[0]);
+	return tb_to_us(mftb() - g->cons.last_read_tb) > VCONS_STALL_MS * 1000ULL;
 }
 
 unsigned int vcons_focus(void)

@@ -83,6 +83,8 @@ struct guest_console {
 	bool wrapped;			/* the last byte filled the line */
 	uint8_t in[64];			/* input waiting for H_GET_TERM_CHAR */
 	volatile unsigned int in_head, in_tail;
+	volatile uint64_t last_read_tb;	/* the guest's last H_GET_TERM_CHAR */
+	uint64_t in_dropped;		/* bytes dropped: it was not reading */
 };
 
 /* What the guest sees of an assigned function's BARs and command register */

@@ -7,6 +7,7 @@
 #ifndef HV_VCONS_H
 #define HV_VCONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <hv/guest.h>
@@ -17,6 +18,15 @@
 void vcons_put(struct guest *g, const char *s, size_t n);
 /* Up to max bytes of g's pending input; returns the count. */
 size_t vcons_get(struct guest *g, char *buf, size_t max);
+/*
+ * May the next byte be taken from the UART? No while the focused guest's
+ * input ring is full and the guest is still reading its console: the byte
+ * waits in the UART (and QEMU holds back the rest), so nothing typed is
+ * lost. A guest that has not read for VCONS_STALL_MS cannot hold the
+ * console: its input is then dropped (counted), so Ctrl-] still works.
+ */
+bool vcons_accepting(void);
+#define VCONS_STALL_MS		1000
 /* A byte typed on the UART: route it. Returns the byte if the hypervisor
  * console has the focus (for its own line editor), else -1. */
 int vcons_input(int c);

@@ -177,3 +177,34 @@ def test_console_focus_moves_between_guest_and_shell(ctx):
     m.sendline("version")
     m.expect(r"tcevisor \d+\.\d+\.\d+", 10)
     poweroff(m)
+
+
+def test_console_input_waits_for_a_reading_guest_not_for_a_deaf_one(ctx):
+    """Input for a guest that reads its console is never dropped, however
+    fast it comes (the UART holds it back); a guest that never reads
+    (heartbeat) cannot hold the console: after a second its input is
+    dropped and counted, and Ctrl-] still moves the focus away."""
+    cfg = config(ctx, [guest_node("deaf", 0x2000000, "mode=heartbeat"),
+                       guest_node("echo", 0x2000000)])
+    m = ctx.machine(config=cfg)
+    boot_to_ready(m)
+    expect_all(m, [r"\[deaf\] heartbeat: start", r"\[echo\] demo: ready"])
+    m.send("\x1d")
+    m.expect(r"\[focus: deaf\]", 10)
+    m.send(b"x" * 300 + b"\x1d")          # far more than its 64-byte ring
+    m.expect(r"\[focus: echo\]", 20)
+    line = "".join("%03d" % i for i in range(100))   # 300 bytes, at full speed
+    m.send(line + "\r")
+    m.expect(r"\[echo\] demo: you typed '([0-9]+)'", 20)
+    typed = re.search(r"\[echo\] demo: you typed '([0-9]+)'", m.output).group(1)
+    assert typed == line[:128], "echo lost input: %r" % typed   # the guest keeps 128
+    m.send("\x1d")
+    m.expect(r"\[focus: hypervisor", 10)
+    m.sendline("guests")
+    m.expect(r"guest 2 echo [^\n]*\n", 10)
+    out = m.output
+    deaf = int(field(out, r"guest 1 deaf running [^\n]* input-dropped (\d+)"))
+    echo = int(field(out, r"guest 2 echo running [^\n]* input-dropped (\d+)"))
+    assert deaf == 300 - 64, "deaf guest dropped %d bytes, not 236" % deaf
+    assert echo == 0, "echo guest dropped %d bytes" % echo
+    poweroff(m)
