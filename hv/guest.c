@@ -5,12 +5,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <arch/radix.h>
 #include <hv/guest.h>
 #include <hv/passthrough.h>
 #include <hv/sched.h>
 #include <iommu/tce_table.h>
 #include <lib/console.h>
 #include <lib/log.h>
+
+/* guest id = LPID: every guest needs an entry of the partition table */
+_Static_assert(GUESTS_MAX <= RADIX_LPID_MAX, "partition table too small");
 
 static struct guest guests[GUESTS_MAX];
 static unsigned int nr_guests;
@@ -71,7 +75,7 @@ void guest_stop(struct guest *g, const char *fmt, ...)
 	printf("tcevisor: guest %s stopped: %s\n", g->name, g->reason);
 	log_event("guest %s stopped: %s", g->name, g->reason);
 	for (i = 0; i < g->nr_vcpus; i++) {
-		g->vcpus[i].state = VCPU_HALTED;
+		__atomic_store_n(&g->vcpus[i].state, VCPU_HALTED, __ATOMIC_SEQ_CST);
 		sched_kick(&g->vcpus[i]);
 	}
 }

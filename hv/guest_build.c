@@ -136,7 +136,7 @@ static bool make_windows(struct guest *g, const struct guest_spec *s, char *err,
 		}
 		t->owner = g->id;
 		t->liobn = GUEST_LIOBN(g->id, w);
-		g->win[w] = (struct guest_window){ t, t->liobn, s->win[w].page_shift };
+		g->win[w] = (struct guest_window){ t, t->liobn };
 		for (k = 0; k < g->nr_devs; k++) {
 			rc = iommu_link(t, &g->devs[k]->group, (int)w);
 			if (rc) {

@@ -105,9 +105,7 @@ static int64_t h_cede(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 	v->regs.msr |= MSR_EE;
 	v->wake_tb = mftb() + (dec > 0 ? (uint64_t)dec : 0);
 	v->stats.cede++;
-	if (!v->prod && dec > 0)
-		v->state = VCPU_CEDED;
-	v->prod = false;
+	sched_cede(v, dec <= 0);
 	return H_SUCCESS;
 }
 
@@ -250,11 +248,6 @@ void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, 
 	}
 	sum(HCALL_SLOT_UNKNOWN, &st);
 	fn(~0ULL, &st, arg);
-}
-
-void hcall_dispatch(struct vcpu *v)
-{
-	dispatch(v);
 }
 
 int hcall_fast(struct regs *guest)

@@ -54,26 +54,31 @@ static int32_t rtas_query_cpu(struct vcpu *v, struct rtas_call *c)
 static int32_t rtas_start_cpu(struct vcpu *v, struct rtas_call *c)
 {
 	struct vcpu *t;
+	int32_t rc;
 
 	if (c->nargs != 3 || c->nret != 1 || !(t = target(v, c->args[0])))
 		return RTAS_PARAM_ERROR;
-	if (t->state != VCPU_STOPPED)
-		return RTAS_HARDWARE_ERROR;
 	if (!guest_ram_ptr(v->guest, c->args[1], 4))
 		return RTAS_PARAM_ERROR;
-	t->regs = (struct regs){ 0 };
-	t->regs.pc = c->args[1];
-	t->regs.gpr[3] = c->args[2];
-	t->regs.msr = MSR_SF | MSR_ME;
-	sched_start_vcpu(t);
-	return RTAS_OK;
+	/* the guest lock: two start-cpu calls cannot both load t's registers */
+	lock_take(&v->guest->lock);
+	if (t->state == VCPU_STOPPED) {
+		t->regs = (struct regs){ 0 };
+		t->regs.pc = c->args[1];
+		t->regs.gpr[3] = c->args[2];
+		t->regs.msr = MSR_SF | MSR_ME;
+	}
+	rc = sched_start_vcpu(t) ? RTAS_OK : RTAS_HARDWARE_ERROR;
+	lock_release(&v->guest->lock);
+	return rc;
 }
 
 static int32_t rtas_stop_self(struct vcpu *v, struct rtas_call *c)
 {
 	if (c->nargs != 0 || c->nret != 1)
 		return RTAS_PARAM_ERROR;
-	v->state = VCPU_STOPPED;
+	/* STOPPED only once this hcall is done with v's registers (sched.c) */
+	sched_vcpu_move(v, VCPU_RUNNABLE, VCPU_STOPPING);
 	return RTAS_OK;
 }
 

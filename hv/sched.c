@@ -3,8 +3,20 @@
  *
  * A vCPU is bound to one host CPU for its life, so its registers and SPRs
  * are only ever touched by that CPU: the loop needs no lock around them.
- * Other CPUs only change vcpu->state / ->prod (volatile) and send a
- * doorbell. The guest-owned SPRs stay loaded between exits of the same
+ * Other CPUs only change vcpu->state / ->prod and send a doorbell.
+ *
+ * vcpu->state moves only by compare-and-swap from a named state, so no
+ * CPU can undo another's move (HALTED, set by guest_stop from any CPU, is
+ * final). Who moves what:
+ *   STOPPED  -> RUNNABLE   RTAS start-cpu, any CPU (sched_start_vcpu)
+ *   RUNNABLE -> CEDED      H_CEDE, own CPU (sched_cede)
+ *   CEDED    -> RUNNABLE   the loop, own CPU, on a prod or the DEC
+ *   RUNNABLE -> STOPPING   RTAS stop-self, own CPU
+ *   STOPPING -> STOPPED    the loop, own CPU, once the hcall has written
+ *                          its results: a start-cpu can then load new ones
+ *   any      -> HALTED     guest_stop, any CPU
+ * v->prod is set by anyone (sched_prod) and consumed with an exchange by
+ * H_CEDE (then it returns at once) or by the loop when it wakes v. The guest-owned SPRs stay loaded between exits of the same
  * vCPU and are switched only when another vCPU or the idle loop (which
  * uses DEC) takes the thread.
  */
@@ -20,7 +32,7 @@
 #include <hv/sched.h>
 #include <lib/panic.h>
 
-#define RUNQ_MAX	16
+#define RUNQ_MAX	(GUESTS_MAX * GUEST_VCPUS_MAX)	/* all on one CPU */
 
 struct sched_cpu {
 	struct vcpu *runq[RUNQ_MAX];
@@ -65,18 +77,36 @@ void sched_kick(struct vcpu *v)
 		cpu_kick(v->hcpu);
 }
 
-void sched_prod(struct vcpu *v)
+bool sched_vcpu_move(struct vcpu *v, enum vcpu_state from, enum vcpu_state to)
 {
-	if (v->state == VCPU_CEDED) {
-		v->prod = true;
-		sched_kick(v);
-	}
+	enum vcpu_state expect = from;
+
+	return __atomic_compare_exchange_n(&v->state, &expect, to, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
 }
 
-void sched_start_vcpu(struct vcpu *v)
+/* prod before state: a vCPU ceding at this moment either sees the prod
+ * (sched_cede) or is seen CEDED here and kicked. */
+void sched_prod(struct vcpu *v)
 {
-	v->state = VCPU_RUNNABLE;
+	__atomic_store_n(&v->prod, true, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->state, __ATOMIC_SEQ_CST) == VCPU_CEDED)
+		sched_kick(v);
+}
+
+bool sched_start_vcpu(struct vcpu *v)
+{
+	if (!sched_vcpu_move(v, VCPU_STOPPED, VCPU_RUNNABLE))
+		return false;
 	sched_kick(v);
+	return true;
+}
+
+void sched_cede(struct vcpu *v, bool timer_pending)
+{
+	if (__atomic_exchange_n(&v->prod, false, __ATOMIC_SEQ_CST) || timer_pending)
+		return;
+	sched_vcpu_move(v, VCPU_RUNNABLE, VCPU_CEDED);
 }
 
 static bool ready(const struct vcpu *v, uint64_t now)
@@ -111,8 +141,12 @@ static uint64_t sleep_ticks(struct sched_cpu *sc, bool boot)
 	for (i = 0; i < sc->n; i++) {
 		const struct vcpu *v = sc->runq[i];
 
-		if (v->state == VCPU_CEDED && v->wake_tb - now < best)
-			best = v->wake_tb > now ? v->wake_tb - now : 1;
+		if (v->state == VCPU_CEDED) {
+			uint64_t d = v->wake_tb > now ? v->wake_tb - now : 1;
+
+			if (d < best)
+				best = d;
+		}
 	}
 	return best;
 }
@@ -187,9 +221,6 @@ static void fault(struct vcpu *v, uint64_t vec)
 static void handle_exit(struct vcpu *v, uint64_t vec)
 {
 	switch (vec) {
-	case VEC_SYSCALL:	/* no fast path on this CPU */
-		hcall_dispatch(v);
-		return;
 	case VEC_HCALL_DONE:	/* served by hcall_fast() from the exit path */
 		return;
 	case VEC_HDEC:
@@ -210,8 +241,9 @@ static void run_once(struct sched_cpu *sc, struct vcpu *v)
 
 	switch_to(sc, v);
 	if (v->state == VCPU_CEDED) {
-		v->state = VCPU_RUNNABLE;
-		v->prod = false;
+		/* the prod that woke it is used up; a later one is kept */
+		__atomic_store_n(&v->prod, false, __ATOMIC_SEQ_CST);
+		sched_vcpu_move(v, VCPU_CEDED, VCPU_RUNNABLE);
 	}
 	arch_set_hdec(slice_tb ? slice_tb : ~0ULL);
 	vec = arch_run_vcpu(&v->regs);
@@ -220,6 +252,7 @@ static void run_once(struct sched_cpu *sc, struct vcpu *v)
 		v->stats.exits++;	/* hcalls are counted apart */
 	sc->runs++;
 	handle_exit(v, vec & ~(uint64_t)VEC_FLAG_HSRR);
+	sched_vcpu_move(v, VCPU_STOPPING, VCPU_STOPPED);
 	v->stats.hv_ticks += mftb() - t0;
 }
 

@@ -411,7 +411,8 @@ static void cmd_kill(int argc, char **argv)
 
 static void cmd_guests(int argc, char **argv)
 {
-	static const char *const vstate[] = { "stopped", "runnable", "ceded", "halted" };
+	static const char *const vstate[] = { "stopped", "runnable", "ceded", "halted",
+					       "stopping" };
 	unsigned int id, i;
 
 	for (id = 1; id <= guest_count(); id++) {

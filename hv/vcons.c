@@ -52,15 +52,21 @@ void vcons_put(struct guest *g, const char *s, size_t n)
 	lock_release(&g->lock);
 }
 
+/* Any of g's vCPUs may call this at once: the guest lock makes them take
+ * turns, so in_tail never passes in_head (vcons_input, the one producer,
+ * needs no lock). */
 size_t vcons_get(struct guest *g, char *buf, size_t max)
 {
 	size_t n = 0;
+	unsigned int tail;
 
+	lock_take(&g->lock);
 	g->cons.last_read_tb = mftb();
-	while (n < max && g->cons.in_tail != g->cons.in_head) {
-		buf[n++] = (char)g->cons.in[g->cons.in_tail % sizeof(g->cons.in)];
-		__atomic_store_n(&g->cons.in_tail, g->cons.in_tail + 1, __ATOMIC_RELEASE);
-	}
+	tail = g->cons.in_tail;
+	while (n < max && tail != __atomic_load_n(&g->cons.in_head, __ATOMIC_ACQUIRE))
+		buf[n++] = (char)g->cons.in[tail++ % sizeof(g->cons.in)];
+	__atomic_store_n(&g->cons.in_tail, tail, __ATOMIC_RELEASE);
+	lock_release(&g->lock);
 	return n;
 }
 
@@ -107,9 +113,4 @@ bool vcons_accepting(void)
 		return true;
 	sched_prod(&g->vcpus[0]);
 	return tb_to_us(mftb() - g->cons.last_read_tb) > VCONS_STALL_MS * 1000ULL;
-}
-
-unsigned int vcons_focus(void)
-{
-	return focus;
 }

@@ -42,7 +42,8 @@ enum vcpu_state {
 	VCPU_STOPPED,		/* not started yet, or stop-self */
 	VCPU_RUNNABLE,
 	VCPU_CEDED,		/* H_CEDE: waits for its DEC, a prod or input */
-	VCPU_HALTED,		/* its guest was stopped */
+	VCPU_HALTED,		/* its guest was stopped: final */
+	VCPU_STOPPING,		/* stop-self, until its CPU has left the hcall */
 };
 
 struct vcpu_stats {
@@ -74,7 +75,6 @@ enum guest_state {
 struct guest_window {
 	struct tce_table *tbl;		/* NULL: no such window */
 	uint32_t liobn;
-	unsigned int page_shift;
 };
 
 struct guest_console {
@@ -96,10 +96,6 @@ struct guest_pci {
 
 /* The guest's one virtual PHB (BUID as on QEMU pseries) */
 #define GUEST_VPHB_BUID		0x800000020000000UL
-
-struct guest_stats {
-	uint64_t hcalls_by_rc_ok, hcalls_failed;
-};
 
 struct guest {
 	unsigned int id;		/* 1.., also its LPID */

@@ -7,6 +7,7 @@
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <hv/guest.h>
 
@@ -15,10 +16,18 @@
 
 /* Assign v to a host CPU (round robin over the CPUs that checked in). */
 void sched_add_vcpu(struct vcpu *v);
-/* Wake v if it is ceded (H_PROD, console input). */
+/* v->state from -> to if it is still from (the moves are listed at the top
+ * of sched.c); false if another CPU moved it first. */
+bool sched_vcpu_move(struct vcpu *v, enum vcpu_state from, enum vcpu_state to);
+/* Wake v if it is ceded, or make its next H_CEDE return at once (H_PROD,
+ * console input). */
 void sched_prod(struct vcpu *v);
-/* Make a stopped v runnable (RTAS start-cpu) and wake its CPU. */
-void sched_start_vcpu(struct vcpu *v);
+/* Make a stopped v runnable (RTAS start-cpu) and wake its CPU; false if
+ * it was not stopped. */
+bool sched_start_vcpu(struct vcpu *v);
+/* H_CEDE on v's own CPU: v sleeps unless a prod is pending or its DEC has
+ * fired already (timer_pending). */
+void sched_cede(struct vcpu *v, bool timer_pending);
 /* Force v's host CPU out of the guest / out of its sleep. */
 void sched_kick(struct vcpu *v);
 /* Release the secondaries into the loop and run it here; never returns. */

@@ -30,7 +30,5 @@ bool vcons_accepting(void);
 /* A byte typed on the UART: route it. Returns the byte if the hypervisor
  * console has the focus (for its own line editor), else -1. */
 int vcons_input(int c);
-/* 0: the hypervisor console; else the guest id with the focus. */
-unsigned int vcons_focus(void);
 
 #endif /* HV_VCONS_H */
