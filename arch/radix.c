@@ -56,7 +56,6 @@ bool radix_tree_init(struct radix_tree *t, radix_alloc_fn alloc)
 {
 	t->alloc = alloc;
 	t->root = alloc(ROOT_SIZE);
-	t->pages = t->root ? ROOT_SIZE / 4096 : 0;
 	return t->root != NULL;
 }
 
@@ -71,7 +70,6 @@ static uint64_t *next_level(struct radix_tree *t, uint64_t *e)
 	tbl = t->alloc(LEVEL_SIZE);
 	if (!tbl)
 		return NULL;
-	t->pages++;
 	*e = be(PTE_V | ((uint64_t)(uintptr_t)tbl & PDE_NLB) | LEVEL_BITS);
 	return tbl;
 }
@@ -116,28 +114,6 @@ bool radix_map(struct radix_tree *t, uint64_t gpa, uint64_t hpa, uint64_t size,
 	return true;
 }
 
-bool radix_lookup(const struct radix_tree *t, uint64_t gpa, uint64_t *hpa)
-{
-	static const unsigned int shifts[] = { 39, 30, 21, 12 };
-	const uint64_t *tbl = t->root;
-	unsigned int lvl;
-
-	for (lvl = 0; lvl < 4; lvl++) {
-		uint64_t v = be(tbl[idx(gpa, shifts[lvl], lvl ? LEVEL_BITS : ROOT_BITS)]);
-
-		if (!(v & PTE_V))
-			return false;
-		if (v & PTE_L) {
-			uint64_t mask = (1ULL << shifts[lvl]) - 1;
-
-			*hpa = ((v & PTE_RPN) & ~mask) | (gpa & mask);
-			return true;
-		}
-		tbl = (const uint64_t *)(uintptr_t)(v & PDE_NLB);
-	}
-	return false;
-}
-
 void radix_flush_lpid(unsigned int lpid)
 {
 	/* tlbie RIC=2 (all), PRS=0 (partition scoped), R=1, IS=2 (this LPID) */
@@ -153,11 +129,5 @@ void radix_set_partition(unsigned int lpid, const struct radix_tree *t)
 	partition_table[2 * lpid] = be(PATE0_HR | PATE0_RTS52 |
 				       ((uint64_t)(uintptr_t)t->root & PDE_NLB) | ROOT_BITS);
 	partition_table[2 * lpid + 1] = 0;
-	radix_flush_lpid(lpid);
-}
-
-void radix_set_process_table(unsigned int lpid, uint64_t dw1)
-{
-	partition_table[2 * lpid + 1] = be(dw1);
 	radix_flush_lpid(lpid);
 }

@@ -45,12 +45,10 @@
 #define CPU_EXC_DEPTH	48	/* nesting of hypervisor-state exceptions */
 #define CPU_BLOCK	56	/* base of this CPU's block */
 #define CPU_PMU_GATE	64	/* MMCR0 freeze value (count hypervisor only), or 0 */
-#define CPU_HCALL_FN	72	/* int (*)(struct regs *): hcall fast path, or 0 */
+#define CPU_HCALL_FN	72	/* int (*)(struct regs *): hcall fast path (always set) */
 
 /* Minimum ELFv2 stack frame: back chain, CR save, LR save, TOC save. */
 #define STACK_FRAME_MIN	32
-/* ELFv2 red zone below r1 that leaf functions may use. */
-#define STACK_RED_ZONE	288
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -79,7 +77,6 @@ struct cpu {
 	uint32_t pir;
 	void (*start_fn)(void *);	/* what a released secondary runs */
 	void *start_arg;
-	void *vcpu;		/* hv's vCPU running here, for the run loop */
 	void *hv_data;		/* the hypervisor's per-CPU data (hcall statistics) */
 };
 

@@ -27,7 +27,6 @@ typedef void *(*radix_alloc_fn)(uint64_t size);
 struct radix_tree {
 	uint64_t *root;		/* 2^13 entries, 64 KiB aligned */
 	radix_alloc_fn alloc;
-	uint64_t pages;		/* table pages allocated, root included */
 };
 
 /* Partition table at `table` (4 KiB, 4 KiB aligned, zeroed); loads PTCR on
@@ -39,13 +38,9 @@ bool radix_tree_init(struct radix_tree *t, radix_alloc_fn alloc);
  * aligned, 4 KiB leaves elsewhere. False if a table could not be had. */
 bool radix_map(struct radix_tree *t, uint64_t gpa, uint64_t hpa, uint64_t size,
 	       enum radix_attr attr);
-/* The host address a guest address maps to (false: not mapped). */
-bool radix_lookup(const struct radix_tree *t, uint64_t gpa, uint64_t *hpa);
 /* Point LPID's partition-table entry at the tree (guest real mode only,
  * no process table yet), then flush that LPID's translations. */
 void radix_set_partition(unsigned int lpid, const struct radix_tree *t);
-/* Set the process-table half of the entry (H_REGISTER_PROC_TBL). */
-void radix_set_process_table(unsigned int lpid, uint64_t dw1);
 void radix_flush_lpid(unsigned int lpid);
 
 #endif /* ARCH_RADIX_H */

@@ -46,7 +46,8 @@ uint64_t arch_lpcr_set_ile(uint64_t lpcr, bool le);
  * The hypervisor's hcall fast path for this CPU: called by the exit code
  * on every `sc 1` from a guest with the guest's full frame saved; answer 0
  * to resume the guest at once, anything else to return from
- * arch_run_vcpu() with VEC_SYSCALL as usual. NULL: no fast path.
+ * arch_run_vcpu() with the vector the handler left in guest->vec. Must be
+ * set before this CPU enters any guest: the exit code calls it unchecked.
  */
 void arch_set_hcall_fn(int (*fn)(struct regs *guest));
 

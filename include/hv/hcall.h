@@ -18,7 +18,6 @@
 /* args[0..7] = r4..r11 as the guest left them; rets[0..2] -> r4..r6 */
 typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *args, uint64_t *rets);
 
-void hcall_dispatch(struct vcpu *v);
 /* The per-CPU fast path (arch_set_hcall_fn): serve the hcall; 0 if the
  * vCPU can run on at once, 1 if the run loop must look (cede, stop...). */
 int hcall_fast(struct regs *guest);
