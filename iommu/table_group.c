@@ -148,9 +148,9 @@ int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)
 	if (!rc) {
 		/* The PE may still cache entries of whatever it used before. */
 		rc = phb->ops->kill_pe(phb, grp->pe);
-		group_stat_inc(&grp->stats.kills_pe);
 		if (phb->ops->sync(phb))
 			rc = IOMMU_EHW;
+		group_stat_inc(rc ? &grp->stats.kill_errors : &grp->stats.kills_pe);
 		if (rc)
 			phb->ops->set_window(phb, grp->pe, window, NULL);
 	}

@@ -449,7 +449,8 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
 	unsigned int rs = tbl->page_shift - tbl->hw_page_shift;
 	uint64_t per_leaf = 1ULL << tbl->level_shift, mask = per_leaf - 1;
 	uint64_t x = gi << rs, end = (gi + count) << rs;
-	bool ranges = want_ranges(tbl);
+	/* only the one-value fill below needs to know (it walks the links) */
+	bool ranges = repeat && rs == 0 && want_ranges(tbl);
 
 	while (x < end) {
 		uint64_t chunk_end = (x | mask) + 1 < end ? (x | mask) + 1 : end;

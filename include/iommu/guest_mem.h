@@ -46,7 +46,5 @@ static inline bool guest_mem_translate(const struct guest_mem *m, uint64_t gpa, 
 }
 /* Is [hpa, hpa + len) inside the guest's host memory? (test oracles) */
 bool guest_mem_owns_hpa(const struct guest_mem *m, uint64_t hpa, uint64_t len);
-/* The guest-physical address of host address hpa, if the guest owns it. */
-bool guest_mem_reverse(const struct guest_mem *m, uint64_t hpa, uint64_t *gpa);
 
 #endif /* IOMMU_GUEST_MEM_H */

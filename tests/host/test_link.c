@@ -95,6 +95,7 @@ static void test_link_failure_rolls_back(void **state)
 {
 	struct tce_table *t = test_table(&env, 0, 2 << 20, 12, 12, 1);
 	struct table_group *g = &phb.groups[4];
+	uint64_t kills, errors;
 
 	phb.fail_set_window = 1;
 	assert_int_equal(iommu_link(t, g, 0), IOMMU_EHW);
@@ -103,11 +104,16 @@ static void test_link_failure_rolls_back(void **state)
 	assert_int_equal(t->refs, 1);
 	phb.fail_kills = 1;	/* the PE kill after the TVE fails: TVE undone */
 	fake_log_clear();
+	kills = g->stats.kills_pe;
+	errors = g->stats.kill_errors;
 	assert_int_equal(iommu_link(t, g, 0), IOMMU_EHW);
 	assert_int_equal(fake_log[fake_log_n - 1].op, FK_SET_WINDOW);
 	assert_null(fake_log[fake_log_n - 1].tbl);
 	assert_int_equal(t->nr_links, 0);
+	assert_int_equal(g->stats.kills_pe, kills);		/* a failed kill is an error */
+	assert_int_equal(g->stats.kill_errors, errors + 1);
 	assert_int_equal(iommu_link(t, g, 0), IOMMU_OK);
+	assert_int_equal(g->stats.kills_pe, kills + 1);
 	assert_int_equal(iommu_unlink(t, g), IOMMU_OK);
 	shadow_untrack(t);
 	tce_table_put(t);
