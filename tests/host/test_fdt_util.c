@@ -112,6 +112,7 @@ static void test_p8_lpc_has_no_mmio(void **state)
 	fdt_end_node(f);
 	assert_int_equal(fdt_finish(f), 0);
 	node = fdt_path_offset(tree, "/xscom@3fc0000000000/isa@b0020/serial@i3f8");
+	assert_true(node >= 0);
 	assert_false(fdtu_reg_to_cpu(tree, node, 0, &addr, &size));
 	node = fdt_path_offset(tree, "/xscom@3fc0000000000");
 	assert_true(fdtu_reg_to_cpu(tree, node, 0, &addr, &size));
