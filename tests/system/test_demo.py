@@ -52,14 +52,25 @@ def test_demo_guests_and_nvme(ctx):
     assert re.search(r"phb4\[0:2\]: TCE access fault", m.log()), "no TCE fault logged"
 
 
-def test_demo_without_nvme_refuses_gamma(ctx):
+def test_demo_without_nvme_refuses_gamma(ctx, machine="powernv9"):
     """No NVMe: gamma is refused with a reason, the other two still run."""
-    m = ctx.machine(config=os.path.join(ctx.build, "configs", "demo.dtb"))
+    m = ctx.machine(machine=machine, config=os.path.join(ctx.build, "configs", "demo.dtb"))
     m.start()
     m.expect(r"guests: 2 started, 1 rejected", 30)
     assert re.search(r"config: /guests/gamma: [^\n]*0002:01:00\.0[^\n]*; guest not started",
                      m.output), m.output[-2000:]
-    m.expect(r"\[beta\] demo: ready", 30)
+    expect_all(m, [r"\[alpha\] demo: ready", r"\[beta\] demo: ready"], 30)
+    m.send("\x1d")
+    m.expect(r"\[focus: alpha\]", 10)
+    m.sendline("ping")
+    m.expect(r"\[alpha\] demo: you typed 'ping'", 10)
+    m.send("\x1d\x1d")
+    m.expect(r"\[focus: hypervisor", 10)
     poweroff(m)
+
+
+def test_demo_guests_on_powernv10(ctx):
+    """POWER10 runs the same guests (its PHB5s are not driven: no NVMe)."""
+    test_demo_without_nvme_refuses_gamma(ctx, machine="powernv10")
 
 
