@@ -42,25 +42,22 @@ def _tcevisor(build, workdir, bootargs, devices=0, icount=False, timeout=600):
                               append="pmu-gate" if icount else None, icount=icount,
                               guest_errors=False, workdir=os.path.join(workdir, "qemu"),
                               image=os.path.join(build, "tcevisor.bin"))
-    try:
-        m.start()
-        m.wait_exit(timeout)
-    finally:
-        m.kill()
-    return m.output
+    return _output(m, timeout)
 
 
 def _pseries(build, workdir, bootargs, timeout=600):
-    g = os.path.join(build, "guest")
-    m = tcevisor_qemu.Machine(machine="pseries", nodefaults=True, guest_errors=False,
-                              image=os.path.join(g, "testguest.bin"),
-                              config=os.path.join(g, "dummy-kernel.elf"), append=bootargs,
-                              workdir=os.path.join(workdir, "pseries"))
-    try:
-        m.start()
-        m.wait_exit(timeout)
-    finally:
-        m.kill()
+    return _output(tcevisor_qemu.pseries(build, bootargs, guest_errors=False,
+                                         workdir=os.path.join(workdir, "pseries")), timeout)
+
+
+def _output(m, timeout):
+    """Run m to its exit; its console text. A run that does not end with
+    status 0 is an error, not a number."""
+    with m:
+        rc = m.wait_exit(timeout)
+    if rc != 0:
+        raise RuntimeError("QEMU exit status %s (%s); console tail:\n%s"
+                           % (rc, m.machine, m.output[-2000:]))
     return m.output
 
 

@@ -6,20 +6,22 @@ and unmaps it with H_STUFF_TCE, as an OS driver does."""
 
 import os
 import re
-import struct
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import tcevisor_qemu  # noqa: E402
+from tcevisor_qemu import OP_NVME_BENCH, OP_NVME_INIT  # noqa: E402
 
 TOTAL = 16 << 20
 CHUNK = 128 << 10
 
 
 def _blob(indirect):
-    words = [7 << 32 | 1, 0, 12 << 32 | 5, 0, indirect, TOTAL, CHUNK, 0x800000]
-    return b"".join(struct.pack(">Q", w) for w in words).hex()
+    """NVMe init, then the benchmark: device 0, TOTAL bytes in CHUNK I/Os
+    into a buffer at guest address 0x800000 (step_nvme_bench, tests/guest/nvme.c)."""
+    return tcevisor_qemu.script_blob([(OP_NVME_INIT, 0),
+                                      (OP_NVME_BENCH, 0, indirect, TOTAL, CHUNK, 0x800000)]).hex()
 
 
 def _run(build, workdir, shift, indirect):
@@ -40,11 +42,10 @@ def _run(build, workdir, shift, indirect):
                               extra=["-drive", "file=%s,if=none,id=nv0,format=raw" % disk],
                               workdir=os.path.join(wd, "qemu"),
                               image=os.path.join(build, "tcevisor.bin"))
-    try:
-        m.start()
-        m.wait_exit(600)
-    finally:
-        m.kill()
+    with m:
+        rc = m.wait_exit(600)
+    if rc != 0:
+        raise RuntimeError("%s: QEMU exit status %s:\n%s" % (name, rc, m.output[-2000:]))
     r = re.search(r"nvme bench bytes=(\d+) ticks=(\d+) hcalls=(\d+)", m.output)
     if not r:
         raise RuntimeError("no nvme bench line:\n" + m.output[-2000:])

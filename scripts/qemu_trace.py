@@ -37,11 +37,12 @@ def kill_kind(value):
     return {4: "all", 2: "pe", 1: "one"}.get(value >> 61, "bad")
 
 
-def events(log, syncs=False):
+def events(log, syncs=False, writes=False):
     """Yield ("line", text) for each console line and ("kill", (name, addr,
     value)) for each TCE kill write, in the order they happened; with
     syncs, also ("sync", (name, addr, value)) for each PHB4 DMARD_SYNC
-    write."""
+    write; with writes, also ("write", (name, addr, value)) for every other
+    write (any register of any region but the UART's data)."""
     line = []
     for a, v, _, name in TRACE_RX.findall(log):
         addr, val = int(a, 16), int(v, 16)
@@ -55,3 +56,5 @@ def events(log, syncs=False):
             yield "kill", (name, addr, val)
         elif syncs and is_dmard_sync(addr, name):
             yield "sync", (name, addr, val)
+        elif writes:
+            yield "write", (name, addr, val)

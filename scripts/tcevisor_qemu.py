@@ -16,6 +16,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import tempfile
 import threading
@@ -42,6 +43,23 @@ class QemuError(Exception):
     pass
 
 
+# The test guest's script ops (mode=script; tests/guest/script.c is the
+# authority, the format is in tests/guest/README.md).
+(OP_HCALL, OP_WRITE64, OP_NOTE, OP_EDU, OP_NVME_WRITE, OP_NVME_READ, OP_NVME_INIT,
+ OP_STORM, OP_CFGREAD, OP_CFGWRITE, OP_NVME_RAW, OP_NVME_BENCH) = range(1, 13)
+
+
+def script_blob(records):
+    """The bytes of a /chosen/tcevisor,script property: for each record
+    (op, arg, ...) a header word op << 32 | number of args, then the args;
+    every word a big-endian u64 (negative values wrap)."""
+    words = []
+    for op, *args in records:
+        words.append(op << 32 | len(args))
+        words.extend(args)
+    return b"".join(struct.pack(">Q", w & 0xffffffffffffffff) for w in words)
+
+
 def nvme_disk(path, size=16 << 20, bus="pcie.2", serial="tcevisor0"):
     """(devices, extra) adding an NVMe controller on `bus` backed by a raw
     disk image at path, created (sparse, zero) if it does not exist."""
@@ -51,6 +69,17 @@ def nvme_disk(path, size=16 << 20, bus="pcie.2", serial="tcevisor0"):
             f.truncate(size)
     return (["nvme,serial=%s,drive=nv0,bus=%s" % (serial, bus)],
             ["-drive", "file=%s,if=none,id=nv0,format=raw" % path])
+
+
+def pseries(build, append=None, image=None, **kw):
+    """A Machine for the test guest (build/guest) on QEMU's own pseries:
+    the guest as -bios, bootargs through -append (QEMU only takes that with
+    a -kernel ELF: the never-run dummy-kernel.elf). kw: further Machine
+    arguments (smp, devices, workdir, guest_errors, ...)."""
+    g = os.path.join(build, "guest")
+    return Machine(machine="pseries", nodefaults=True,
+                   image=image or os.path.join(g, "testguest.bin"),
+                   config=os.path.join(g, "dummy-kernel.elf"), append=append, **kw)
 
 
 class Machine:
@@ -227,7 +256,13 @@ class Machine:
         return self.returncode
 
     def __enter__(self):
-        return self.start()
+        """with Machine(...) as m: started, and killed on the way out (also
+        when start() itself fails with QEMU already running)."""
+        try:
+            return self.start()
+        except BaseException:
+            self.kill()
+            raise
 
     def __exit__(self, *exc):
         self.kill()

@@ -4,7 +4,7 @@ import os
 import re
 import shutil
 
-from tcevisor_qemu import Machine, QemuError, compile_dts  # noqa: F401
+from tcevisor_qemu import Machine, QemuError, compile_dts, pseries  # noqa: F401
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -20,13 +20,19 @@ class TestContext:
         os.makedirs(self.workdir)
         self.machines = []
 
-    def machine(self, **kw):
-        n = len(self.machines)
-        kw.setdefault("workdir", os.path.join(self.workdir, "m%d" % n))
-        kw.setdefault("image", os.path.join(self.build, "tcevisor.bin"))
-        m = Machine(**kw)
+    def _add(self, make, **kw):
+        kw.setdefault("workdir", os.path.join(self.workdir, "m%d" % len(self.machines)))
+        m = make(**kw)
         self.machines.append(m)
         return m
+
+    def machine(self, **kw):
+        kw.setdefault("image", os.path.join(self.build, "tcevisor.bin"))
+        return self._add(Machine, **kw)
+
+    def pseries(self, append=None, **kw):
+        """The test guest on QEMU pseries (tcevisor_qemu.pseries)."""
+        return self._add(pseries, build=self.build, append=append, **kw)
 
     def config(self, dts_text, name="config"):
         """Compile a configuration DTS into a .dtb for Machine(config=...)."""
@@ -65,6 +71,14 @@ def expect_all(m, patterns, timeout=30):
         if time.time() > deadline:
             raise AssertionError("never saw %r in:\n%s" % (missing, out[-3000:]))
         time.sleep(0.1)
+
+
+def host_base(m, name, gid=r"\d+", mib=r"\d+"):
+    """Where guest `name`'s RAM starts in host memory, from tcevisor's
+    "guest NAME: id ID, N MiB at 0x..." boot line; gid and mib, if given,
+    must match too."""
+    return int(field(m.output, r"guest %s: id %s, %s MiB at (0x[0-9a-f]+)" % (name, gid, mib)),
+               16)
 
 
 def field(text, pattern):

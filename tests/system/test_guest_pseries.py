@@ -16,17 +16,9 @@ import time
 from testlib import compile_dts, field, ROOT
 
 
-def _guest(ctx, append=None, smp=1, devices=(), image=None):
-    g = os.path.join(ctx.build, "guest")
-    return ctx.machine(machine="pseries", nodefaults=True, smp=smp,
-                       image=image or os.path.join(g, "testguest.bin"),
-                       config=os.path.join(g, "dummy-kernel.elf"),
-                       append=append, devices=devices)
-
-
 def _run(ctx, append, smp=1, timeout=30):
     """Boot, wait for the guest's power-off; returns the console text."""
-    m = _guest(ctx, append, smp)
+    m = ctx.pseries(append, smp=smp)
     m.start()
     rc = m.wait_exit(timeout)
     out = m.output
@@ -63,7 +55,7 @@ def test_guest_image_layout(ctx):
 def test_guest_demo_summary(ctx):
     """No mode= at all: demo. The summary of pseries' tree: 1 GiB, one CPU,
     the default PHB's 32-bit window (LIOBN 0x80000000, 1 GiB, 4K pages)."""
-    m = _guest(ctx)
+    m = ctx.pseries()
     m.start()
     m.expect(r"demo: ready", 20)
     out = m.output
@@ -131,8 +123,8 @@ def test_guest_le_entry_own_tree(ctx):
     the guest's BSS (0x20000): the guest moves it above its image before
     clearing BSS, then summarises it."""
     dtb = compile_dts(TCEVISOR_LIKE_DTS, os.path.join(ctx.workdir, "tree.dtb"))
-    m = _guest(ctx, image=_le_entry_image(ctx, 0x20000),
-               devices=["loader,file=%s,addr=0x20000,force-raw=on" % dtb])
+    m = ctx.pseries(image=_le_entry_image(ctx, 0x20000),
+                    devices=["loader,file=%s,addr=0x20000,force-raw=on" % dtb])
     m.start()
     m.expect(r"demo: ready\n", 20)
     out = m.output
@@ -150,7 +142,7 @@ def test_guest_le_entry_own_tree(ctx):
 
 def test_guest_demo_summary_smp2_device(ctx):
     """Two CPU nodes and one PCI device below the PHB."""
-    m = _guest(ctx, "mode=demo", smp=2, devices=["edu"])
+    m = ctx.pseries("mode=demo", smp=2, devices=["edu"])
     m.start()
     m.expect(r"demo: ready", 20)
     out = m.output
@@ -164,7 +156,7 @@ def test_guest_demo_echo(ctx):
     """Lines echoed (CR, LF and CRLF each end one line), a tick after ~5 s
     of timebase (the idle loop cedes through decrementer interrupts), and
     `quit` powers off."""
-    m = _guest(ctx, "mode=demo")
+    m = ctx.pseries("mode=demo")
     m.start()
     m.expect(r"demo: ready\n", 20)
     m.sendline("hello")
@@ -231,7 +223,7 @@ def test_guest_illegal(ctx):
 def test_guest_wild(ctx):
     """pseries has nothing past RAM and ignores the store (under tcevisor
     the guest stops before "still alive")."""
-    m = _guest(ctx, "mode=wild")
+    m = ctx.pseries("mode=wild")
     m.start()
     assert m.wait_exit(30) == 0
     out = m.output
@@ -243,7 +235,7 @@ def test_guest_wild(ctx):
 def test_guest_heartbeat(ctx):
     """Beats at ~50 ms of timebase: 9 intervals take about 0.45 s (loose
     bounds: the console is read from a loaded host)."""
-    m = _guest(ctx, "mode=heartbeat")
+    m = ctx.pseries("mode=heartbeat")
     m.start()
     m.expect(r"heartbeat: start\nbeat 1\n", 20)
     t0 = time.time()
@@ -254,7 +246,7 @@ def test_guest_heartbeat(ctx):
 
 def test_guest_spin(ctx):
     """After `spin: start` the guest stays in its loop, MSR[EE] = 0."""
-    m = _guest(ctx, "mode=spin")
+    m = ctx.pseries("mode=spin")
     m.start()
     m.expect(r"spin: start\n", 20)
     lo = _symbol(ctx, "mode_spin")

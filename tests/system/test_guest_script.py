@@ -13,11 +13,10 @@ import os
 import re
 import struct
 
-from testlib import field
+from tcevisor_qemu import (OP_CFGREAD, OP_CFGWRITE, OP_EDU, OP_HCALL, OP_NOTE, OP_NVME_INIT,
+                           OP_NVME_READ, OP_NVME_WRITE, OP_STORM, OP_WRITE64, script_blob)
+from testlib import field, host_base
 
-# script ops
-HCALL, WRITE64, NOTE, EDU, NVME_WRITE, NVME_READ, NVME_INIT, STORM, CFGREAD, CFGWRITE = \
-    range(1, 11)
 # hypercalls, return codes
 H_GET_TCE, H_PUT_TCE, H_STUFF_TCE, H_PUT_TCE_INDIRECT = 0x1C, 0x20, 0x138, 0x13C
 
@@ -37,16 +36,15 @@ NVME_DEV = "nvme,serial=tcevisor0,drive=nv0,bus=pcie.1"
 
 
 class Script:
-    """A tcevisor,script property: records (op << 32 | n, args...) of
-    big-endian u64 words. add() returns the step's index."""
+    """A tcevisor,script property built record by record (script_blob);
+    add() returns the step's index."""
 
     def __init__(self):
         self.data = b""
         self.steps = 0
 
     def add(self, op, *args):
-        self.data += struct.pack(">Q", op << 32 | len(args))
-        self.data += b"".join(struct.pack(">Q", a & (1 << 64) - 1) for a in args)
+        self.data += script_blob([(op,) + args])
         self.steps += 1
         return self.steps - 1
 
@@ -126,10 +124,6 @@ def run_script(ctx, script, devices=True, disk=None, timeout=60, stay=False):
     return m, steps
 
 
-def host_base(m, name=GUEST):
-    return int(field(m.output, r"guest %s: id \d+, \d+ MiB at (0x[0-9a-f]+)" % name), 16)
-
-
 def hcall_line(rc, r4=None):
     return "hcall rc=%d r4=" % rc + ("" if r4 is None else "0x%x" % r4)
 
@@ -146,7 +140,7 @@ def test_script_hcalls_and_writes(ctx):
     want = {}
 
     def hc(rc, r4, *regs):
-        want[s.add(HCALL, *regs)] = hcall_line(rc, r4)
+        want[s.add(OP_HCALL, *regs)] = hcall_line(rc, r4)
 
     hc(0, None, H_PUT_TCE, L0, 0x1000, page_a | 3)
     hc(0, page_a | 3, H_GET_TCE, L0, 0x1000)
@@ -167,24 +161,24 @@ def test_script_hcalls_and_writes(ctx):
     hc(0, None, H_STUFF_TCE, L0, 0, 0, 0)
     hc(-4, None, H_STUFF_TCE, L0, 256 * MIB - 0x1000, 0, 2)          # past the end
     hc(-2, None, H_PUT_TCE_INDIRECT, -1, 0x10000, lst, 1)            # negative LIOBN
-    want[s.add(WRITE64, lst, page_a | 3, page_b | 1, 0)] = "write ok"
+    want[s.add(OP_WRITE64, lst, page_a | 3, page_b | 1, 0)] = "write ok"
     hc(0, None, H_PUT_TCE_INDIRECT, L0, 0x10000, lst, 3)
     hc(0, page_b | 1, H_GET_TCE, L0, 0x11000)
     hc(0, 0, H_GET_TCE, L0, 0x12000)
     hc(-4, None, H_PUT_TCE_INDIRECT, L0, 0x10000, lst + 8, 1)        # misaligned list
     hc(-4, None, H_PUT_TCE_INDIRECT, L0, 0x10000, RAM, 1)            # list outside RAM
     hc(-4, None, H_PUT_TCE_INDIRECT, L0, 0x10000, lst, 513)
-    want[s.add(WRITE64, lst, RAM | 3)] = "write ok"
+    want[s.add(OP_WRITE64, lst, RAM | 3)] = "write ok"
     hc(-4, None, H_PUT_TCE_INDIRECT, L0, 0x10000, lst, 1)            # a bad TCE in it
     hc(0, page_a | 3, H_GET_TCE, L0, 0x10000)                        # unchanged
-    want[s.add(WRITE64, 0x100, 1)] = "write bad-address"              # the image
-    want[s.add(WRITE64, RAM - 2 * MIB, 1)] = "write bad-address"      # the FDT
-    want[s.add(WRITE64, RAM - 3 * MIB, 1)] = "write bad-address"      # the driver area
-    want[s.add(WRITE64, RAM - 8, 1, 2)] = "write bad-address"         # crosses the end
-    want[s.add(NOTE)] = "note"
-    want[s.add(HCALL)] = "bad-args"
+    want[s.add(OP_WRITE64, 0x100, 1)] = "write bad-address"           # the image
+    want[s.add(OP_WRITE64, RAM - 2 * MIB, 1)] = "write bad-address"   # the FDT
+    want[s.add(OP_WRITE64, RAM - 3 * MIB, 1)] = "write bad-address"   # the driver area
+    want[s.add(OP_WRITE64, RAM - 8, 1, 2)] = "write bad-address"      # crosses the end
+    want[s.add(OP_NOTE)] = "note"
+    want[s.add(OP_HCALL)] = "bad-args"
     want[s.add(99, 1, 2)] = "bad-op"
-    want[s.raw(struct.pack(">QQ", HCALL << 32 | 5, H_GET_TCE))] = "truncated"
+    want[s.raw(struct.pack(">QQ", OP_HCALL << 32 | 5, H_GET_TCE))] = "truncated"
     m, steps = run_script(ctx, s, devices=False)
     for i, text in want.items():
         assert steps[i].startswith(text), "S%d: %r, want %r" % (i, steps[i], text)
@@ -196,17 +190,17 @@ def test_script_config_space(ctx):
     """RTAS config space of both devices: IDs, the virtual BAR (a write does
     not move it, sizing works), a device that does not exist."""
     s = Script()
-    ids = [s.add(CFGREAD, 0, 0, 4), s.add(CFGREAD, 1, 0, 4), s.add(CFGREAD, 1, 0xa, 2)]
-    bar = s.add(CFGREAD, 0, 0x10, 4)
-    wr = s.add(CFGWRITE, 0, 0x10, 4, 0x12340000)
-    after = s.add(CFGREAD, 0, 0x10, 4)
-    s.add(CFGWRITE, 0, 0x10, 4, 0xffffffff)
-    size = s.add(CFGREAD, 0, 0x10, 4)
-    s.add(CFGWRITE, 0, 0x10, 4, 0x80000000)
-    back = s.add(CFGREAD, 0, 0x10, 4)
-    nvme_bar = s.add(CFGREAD, 1, 0x10, 4)
-    missing = [s.add(CFGREAD, 2, 0, 4), s.add(CFGREAD, 30, 0, 4)]
-    bad_wr = s.add(CFGWRITE, 5, 0x4, 2, 0)
+    ids = [s.add(OP_CFGREAD, 0, 0, 4), s.add(OP_CFGREAD, 1, 0, 4), s.add(OP_CFGREAD, 1, 0xa, 2)]
+    bar = s.add(OP_CFGREAD, 0, 0x10, 4)
+    wr = s.add(OP_CFGWRITE, 0, 0x10, 4, 0x12340000)
+    after = s.add(OP_CFGREAD, 0, 0x10, 4)
+    s.add(OP_CFGWRITE, 0, 0x10, 4, 0xffffffff)
+    size = s.add(OP_CFGREAD, 0, 0x10, 4)
+    s.add(OP_CFGWRITE, 0, 0x10, 4, 0x80000000)
+    back = s.add(OP_CFGREAD, 0, 0x10, 4)
+    nvme_bar = s.add(OP_CFGREAD, 1, 0x10, 4)
+    missing = [s.add(OP_CFGREAD, 2, 0, 4), s.add(OP_CFGREAD, 30, 0, 4)]
+    bad_wr = s.add(OP_CFGWRITE, 5, 0x4, 2, 0)
     _, steps = run_script(ctx, s)
     assert steps[ids[0]] == "cfg status=0 value=0x11e81234", steps
     assert steps[ids[1]] == "cfg status=0 value=0x101b36", steps
@@ -233,17 +227,17 @@ def test_script_edu_dma_through_tces(ctx):
     src, dst = 0x1800000, 0x1810000          # dst 64K-aligned for window 1
     pattern = bytes((i * 7 + 3) & 0xff for i in range(256))
     words = struct.unpack(">32Q", pattern)
-    s.add(WRITE64, src, *words)
-    s.add(HCALL, H_PUT_TCE, L0, 0x200000, src | 1)                   # device reads
-    s.add(HCALL, H_PUT_TCE, L1, WIN1 + 0x30000, dst | 2)             # device writes
-    to_dev = s.add(EDU, 0, 0, 0x200000, 256, 0)
-    to_ram = s.add(EDU, 0, 1, WIN1 + 0x30000, 256, 0)
-    part = s.add(EDU, 0, 1, WIN1 + 0x30000 + 0x1000, 0x80, 0x80)
-    refused = [s.add(EDU, 0, 0, 0x200000, 4096, 0),                  # QEMU would abort
-               s.add(EDU, 0, 0, 0x200000, 0, 0),
-               s.add(EDU, 0, 0, 0x200000, 0x10, 0xff0)]
-    ok_edge = s.add(EDU, 0, 0, 0x200000, 0x10, 0xfef)                # ends at 0xfff
-    bad_dev = [s.add(EDU, 1, 0, 0x200000, 16, 0), s.add(EDU, 7, 0, 0x200000, 16, 0)]
+    s.add(OP_WRITE64, src, *words)
+    s.add(OP_HCALL, H_PUT_TCE, L0, 0x200000, src | 1)                # device reads
+    s.add(OP_HCALL, H_PUT_TCE, L1, WIN1 + 0x30000, dst | 2)          # device writes
+    to_dev = s.add(OP_EDU, 0, 0, 0x200000, 256, 0)
+    to_ram = s.add(OP_EDU, 0, 1, WIN1 + 0x30000, 256, 0)
+    part = s.add(OP_EDU, 0, 1, WIN1 + 0x30000 + 0x1000, 0x80, 0x80)
+    refused = [s.add(OP_EDU, 0, 0, 0x200000, 4096, 0),               # QEMU would abort
+               s.add(OP_EDU, 0, 0, 0x200000, 0, 0),
+               s.add(OP_EDU, 0, 0, 0x200000, 0x10, 0xff0)]
+    ok_edge = s.add(OP_EDU, 0, 0, 0x200000, 0x10, 0xfef)             # ends at 0xfff
+    bad_dev = [s.add(OP_EDU, 1, 0, 0x200000, 16, 0), s.add(OP_EDU, 7, 0, 0x200000, 16, 0)]
     m, steps = run_script(ctx, s, stay=True)
     for i in (to_dev, to_ram, part, ok_edge):
         assert steps[i] == "edu done", (i, steps)
@@ -251,7 +245,7 @@ def test_script_edu_dma_through_tces(ctx):
         assert steps[i] == "edu bad-range", (i, steps)
     for i in bad_dev:
         assert steps[i] == "edu bad-device", (i, steps)
-    base = host_base(m)
+    base = host_base(m, GUEST)
     assert m.read_phys(base + dst, 256) == pattern
     assert m.read_phys(base + dst + 0x1000, 0x80) == pattern[0x80:]
     assert m.read_phys(base + dst + 0x1080, 0x80) == bytes(0x80)
@@ -265,8 +259,8 @@ def test_script_edu_dma_through_tces(ctx):
 
 def _map_pages(s, lst, ioba, pages, perm=3):
     """WRITE64 a TCE list at lst and H_PUT_TCE_INDIRECT it at ioba (window 0)."""
-    s.add(WRITE64, lst, *[p | perm for p in pages])
-    return s.add(HCALL, H_PUT_TCE_INDIRECT, L0, ioba, lst, len(pages))
+    s.add(OP_WRITE64, lst, *[p | perm for p in pages])
+    return s.add(OP_HCALL, H_PUT_TCE_INDIRECT, L0, ioba, lst, len(pages))
 
 
 def test_script_nvme_write_read(ctx):
@@ -274,17 +268,17 @@ def test_script_nvme_write_read(ctx):
     another at an offset in its first page; the pattern is in the disk image
     afterwards, nowhere else."""
     s = Script()
-    init = s.add(NVME_INIT, 1)
+    init = s.add(OP_NVME_INIT, 1)
     wr_map = _map_pages(s, 0x1a00000, 0x400000, [0x2000000 + k * 0x1000 for k in range(3)])
-    wr = s.add(NVME_WRITE, 1, 8, 24, 0x5a, 0x400000)
+    wr = s.add(OP_NVME_WRITE, 1, 8, 24, 0x5a, 0x400000)
     rd_map = _map_pages(s, 0x1a01000, 0x500000, [0x2100000 + k * 0x1000 for k in range(4)])
-    rd = s.add(NVME_READ, 1, 8, 24, 0x500200)
-    other = s.add(NVME_READ, 1, 100, 8, 0x500000)
-    small = s.add(NVME_WRITE, 1, 40, 1, 0xa5, 0x400000)
-    small_rd = s.add(NVME_READ, 1, 40, 1, 0x500000)
-    unmapped = s.add(NVME_WRITE, 1, 0, 8, 0x11, 0x600000)
-    past = s.add(NVME_READ, 1, 2047, 2, 0x500000)
-    edu = s.add(NVME_INIT, 0)
+    rd = s.add(OP_NVME_READ, 1, 8, 24, 0x500200)
+    other = s.add(OP_NVME_READ, 1, 100, 8, 0x500000)
+    small = s.add(OP_NVME_WRITE, 1, 40, 1, 0xa5, 0x400000)
+    small_rd = s.add(OP_NVME_READ, 1, 40, 1, 0x500000)
+    unmapped = s.add(OP_NVME_WRITE, 1, 0, 8, 0x11, 0x600000)
+    past = s.add(OP_NVME_READ, 1, 2047, 2, 0x500000)
+    edu = s.add(OP_NVME_INIT, 0)
     disk = _disk(ctx)
     m, steps = run_script(ctx, s, disk=disk)
     assert steps[init] == "nvme init ok lba=512 blocks=2048", steps
@@ -340,7 +334,7 @@ def test_script_storm(ctx):
     outside, no valid hardware TCE of the guest's tables points outside its
     memory, and the count matches the hypervisor's."""
     s = Script()
-    storm = s.add(STORM, 0x5eed, 100000)
+    storm = s.add(OP_STORM, 0x5eed, 100000)
     m, steps = run_script(ctx, s, stay=True, timeout=120)
     assert steps[storm] == "storm calls=100000 mismatches=0 checked=327680", \
         "\n".join(guest_lines(m.output))
@@ -348,7 +342,7 @@ def test_script_storm(ctx):
     counts = dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", rcs))
     assert counts["other"] == 0 and all(counts[k] > 500 for k in
                                         ("success", "parameter", "p4", "function")), counts
-    base = host_base(m)
+    base = host_base(m, GUEST)
     m.sendline("tables")
     m.expect(r"table \d+ liobn 0x80000011 .*\n", 10)
     tables = [t for t in TABLE_RX.finditer(m.output) if t.group(3) == GUEST]
@@ -382,9 +376,7 @@ def _bench_values(lines):
 
 
 def test_tcebench_pseries(ctx):
-    g = os.path.join(ctx.build, "guest")
-    m = ctx.machine(machine="pseries", nodefaults=True, image=os.path.join(g, "testguest.bin"),
-                    config=os.path.join(g, "dummy-kernel.elf"), append="mode=tcebench count=2000")
+    m = ctx.pseries("mode=tcebench count=2000")
     m.start()
     assert m.wait_exit(60) == 0
     put, stuff, ind, _, _, _, count = _bench_values(m.output.splitlines())

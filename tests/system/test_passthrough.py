@@ -10,10 +10,10 @@ import re
 import struct
 
 import qemu_trace
-from testlib import expect_all, field
+from tcevisor_qemu import (OP_EDU, OP_HCALL, OP_NOTE, OP_NVME_INIT, OP_NVME_RAW,
+                           OP_NVME_READ, OP_NVME_WRITE, OP_WRITE64, script_blob)
+from testlib import host_base
 
-HCALL, WRITE64, NOTE, EDU, NVME_WRITE, NVME_READ, NVME_INIT = 1, 2, 3, 4, 5, 6, 7
-NVME_RAW = 11
 PUT, STUFF, GET = 0x20, 0x138, 0x1c
 LIOBN0 = 0x80000010
 TO_DEVICE, TO_RAM = 0, 1
@@ -22,10 +22,7 @@ EDU1 = "edu,bus=pcie.1,addr=0.0,dma_mask=0xffffffffffffffff"
 
 
 def blob(*steps):
-    words = []
-    for op, *args in steps:
-        words += [op << 32 | len(args)] + list(args)
-    return b"".join(struct.pack(">Q", w & 0xffffffffffffffff) for w in words).hex()
+    return script_blob(steps).hex()
 
 
 def guest(name, script, devices=(), mem=0x10000000, window=0x10000000):
@@ -47,10 +44,6 @@ def boot(ctx, nodes, devices, extra=(), trace=False):
     return m
 
 
-def host_base(m, name):
-    return int(field(m.output, r"guest %s: id \d+, \d+ MiB at (0x[0-9a-f]+)" % name), 16)
-
-
 def results(m, name):
     return dict(re.findall(r"\[%s\] S(\d+) ([^\r\n]*)" % name, m.output))
 
@@ -60,18 +53,18 @@ def test_edu_dma_two_phbs_one_table(ctx):
     words = struct.unpack(">32Q", pattern)
     buf = 0x800000
     script = blob(
-        (WRITE64, buf) + words,                       # the source data
-        (HCALL, PUT, LIOBN0, 0x1000, buf | 1),        # read-only source
-        (HCALL, PUT, LIOBN0, 0x2000, (buf + 0x1000) | 2),
-        (HCALL, PUT, LIOBN0, 0x3000, (buf + 0x2000) | 2),
-        (NOTE,),
-        (EDU, 0, TO_DEVICE, 0x1000, 256, 0), (EDU, 0, TO_RAM, 0x2000, 256, 0),
-        (EDU, 1, TO_DEVICE, 0x1000, 256, 0x100), (EDU, 1, TO_RAM, 0x3000, 256, 0x100),
-        (NOTE,),
-        (HCALL, PUT, LIOBN0, 0x3000, (buf + 0x2000) | 2),   # no change
-        (NOTE,),
-        (HCALL, STUFF, LIOBN0, 0x2000, 0, 2),              # one update, two entries
-        (NOTE,))
+        (OP_WRITE64, buf) + words,                    # the source data
+        (OP_HCALL, PUT, LIOBN0, 0x1000, buf | 1),     # read-only source
+        (OP_HCALL, PUT, LIOBN0, 0x2000, (buf + 0x1000) | 2),
+        (OP_HCALL, PUT, LIOBN0, 0x3000, (buf + 0x2000) | 2),
+        (OP_NOTE,),
+        (OP_EDU, 0, TO_DEVICE, 0x1000, 256, 0), (OP_EDU, 0, TO_RAM, 0x2000, 256, 0),
+        (OP_EDU, 1, TO_DEVICE, 0x1000, 256, 0x100), (OP_EDU, 1, TO_RAM, 0x3000, 256, 0x100),
+        (OP_NOTE,),
+        (OP_HCALL, PUT, LIOBN0, 0x3000, (buf + 0x2000) | 2),  # no change
+        (OP_NOTE,),
+        (OP_HCALL, STUFF, LIOBN0, 0x2000, 0, 2),           # one update, two entries
+        (OP_NOTE,))
     m = boot(ctx, [guest("g", script, ["0000:01:00.0", "0001:01:00.0"])], [EDU0, EDU1],
              trace=True)
     r = results(m, "g")
@@ -118,15 +111,15 @@ def test_edu_dma_two_phbs_one_table(ctx):
 def test_nvme_write_read_then_blocked(ctx):
     buf = 0x800000
     script = blob(
-        (NVME_INIT, 0),
-        (HCALL, PUT, LIOBN0, 0x100000, buf | 3),
-        (NVME_WRITE, 0, 8, 8, 0x5a, 0x100000),          # pattern 0x5a to LBA 8
-        (NVME_READ, 0, 8, 8, 0x100000),                 # clear the buffer, read back
-        (HCALL, PUT, LIOBN0, 0x200000, (buf + 0x1000) | 3),
-        (NVME_WRITE, 0, 64, 8, 0xa5, 0x200000),         # 0xa5 to LBA 64 from another page
-        (HCALL, STUFF, LIOBN0, 0x100000, 0, 1),         # unmap the first buffer
-        (NVME_RAW, 0, 0, 64, 8, 0x100000),              # read LBA 64 (0xa5) into it: blocked
-        (NVME_RAW, 0, 1, 128, 8, 0x100000))             # write LBA 128 from it: reads fail
+        (OP_NVME_INIT, 0),
+        (OP_HCALL, PUT, LIOBN0, 0x100000, buf | 3),
+        (OP_NVME_WRITE, 0, 8, 8, 0x5a, 0x100000),       # pattern 0x5a to LBA 8
+        (OP_NVME_READ, 0, 8, 8, 0x100000),              # clear the buffer, read back
+        (OP_HCALL, PUT, LIOBN0, 0x200000, (buf + 0x1000) | 3),
+        (OP_NVME_WRITE, 0, 64, 8, 0xa5, 0x200000),      # 0xa5 to LBA 64 from another page
+        (OP_HCALL, STUFF, LIOBN0, 0x100000, 0, 1),      # unmap the first buffer
+        (OP_NVME_RAW, 0, 0, 64, 8, 0x100000),           # read LBA 64 (0xa5) into it: blocked
+        (OP_NVME_RAW, 0, 1, 128, 8, 0x100000))          # write LBA 128 from it: reads fail
     disk = os.path.join(ctx.workdir, "disk.img")
     with open(disk, "wb") as f:
         f.write(b"\x11" * (16 << 20))
@@ -162,20 +155,20 @@ def test_guest_cannot_aim_its_device_at_another_guest(ctx):
     ram, buf = 0x2000000, 0x800000
     pattern = bytes((0xc0 + i * 13) & 0xff for i in range(256))
     script = blob(
-        (WRITE64, buf) + struct.unpack(">32Q", pattern),
-        (HCALL, PUT, LIOBN0, 0x1000, buf | 1),
-        (EDU, 0, TO_DEVICE, 0x1000, 256, 0),                 # the device holds the pattern
-        (HCALL, PUT, LIOBN0, 0x2000, ram | 3),               # just past a's RAM: b's
-        (HCALL, PUT, LIOBN0, 0x2000, (ram + 0x1000) | 3),
-        (HCALL, PUT, LIOBN0, 0x2000, (2 * ram - 0x1000) | 3),
-        (HCALL, STUFF, LIOBN0, 0x2000, ram | 2, 4),
-        (HCALL, PUT, 0x80000020, 0x2000, buf | 3),           # b's window
-        (HCALL, PUT, 0x80000020, 0, 0x1000 | 3),
-        (EDU, 0, TO_RAM, 0x2000, 256, 0),                    # through no TCE: dropped
-        (HCALL, GET, LIOBN0, 0x2000),
-        (HCALL, STUFF, LIOBN0, 0x3000, (ram - 0x1000) | 3, 1))  # a's last page is fine
+        (OP_WRITE64, buf) + struct.unpack(">32Q", pattern),
+        (OP_HCALL, PUT, LIOBN0, 0x1000, buf | 1),
+        (OP_EDU, 0, TO_DEVICE, 0x1000, 256, 0),              # the device holds the pattern
+        (OP_HCALL, PUT, LIOBN0, 0x2000, ram | 3),            # just past a's RAM: b's
+        (OP_HCALL, PUT, LIOBN0, 0x2000, (ram + 0x1000) | 3),
+        (OP_HCALL, PUT, LIOBN0, 0x2000, (2 * ram - 0x1000) | 3),
+        (OP_HCALL, STUFF, LIOBN0, 0x2000, ram | 2, 4),
+        (OP_HCALL, PUT, 0x80000020, 0x2000, buf | 3),        # b's window
+        (OP_HCALL, PUT, 0x80000020, 0, 0x1000 | 3),
+        (OP_EDU, 0, TO_RAM, 0x2000, 256, 0),                 # through no TCE: dropped
+        (OP_HCALL, GET, LIOBN0, 0x2000),
+        (OP_HCALL, STUFF, LIOBN0, 0x3000, (ram - 0x1000) | 3, 1))  # a's last page is fine
     nodes = [guest("a", script, ["0000:01:00.0"], mem=ram, window=0x200000),
-             guest("b", blob((NOTE,)), mem=ram, window=0x200000)]
+             guest("b", blob((OP_NOTE,)), mem=ram, window=0x200000)]
     m = boot(ctx, nodes, [EDU0])
     r = results(m, "a")
     assert r["2"] == "edu done", r

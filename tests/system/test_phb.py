@@ -18,6 +18,7 @@ lines instead of trusting any count the hypervisor prints.
 import re
 import time
 
+from qemu_trace import DMARD_SYNC, TCE_KILL, events, kill_kind
 from testlib import boot_to_ready, poweroff
 
 EDU = "1234:11e8"
@@ -30,8 +31,6 @@ BYTES = 256
 P8_REGS = {0x3fffe40000000 + 0x400000 * chip + 0x100000 * idx: (chip, idx)
            for chip in range(2) for idx in range(3)}
 
-TCE_KILL = 0x210
-DMARD_SYNC = 0x200     # PHB4: start of the kill completion handshake
 IODA_ADDR = 0x220
 IODA_DATA0 = 0x228
 
@@ -392,29 +391,20 @@ def check_faults(log, prefix, table, blocked):
         assert re.search(r"xlate %x:W TVE=" % int(bus, 16), log), bus
 
 
-TRACE_RX = re.compile(r"^memory_region_ops_write cpu \d+ mr 0x[0-9a-f]+ addr 0x([0-9a-f]+) "
-                      r"value 0x([0-9a-f]+) size (\d+) name '([^']*)'", re.M)
-
-
 def phase_writes(log, phb_of):
     """Split the PHB register writes of the trace into the self-test's
     phases, on the UART writes of its "selftest: phase <name>" lines.
     phb_of(addr, name) -> ((chip, idx), offset) or None.
     Returns {phase: [(phb, offset, value)]}; None is before any phase."""
-    phases, phase, line = {None: []}, None, []
-    for a, v, _, name in TRACE_RX.findall(log):
-        addr, val = int(a, 16), int(v, 16)
-        if name == "serial" and addr == 0x3f8:
-            if val == 0x0a:
-                text = "".join(line).rstrip("\r")
-                line = []
-                ph = re.match(r"selftest: (?:phase (\w+)|(done))$", text)
-                if ph:
-                    phase = ph.group(1) or ph.group(2)
-                    phases.setdefault(phase, [])
-            else:
-                line.append(chr(val))
+    phases, phase = {None: []}, None
+    for kind, data in events(log, syncs=True, writes=True):
+        if kind == "line":
+            ph = re.match(r"selftest: (?:phase (\w+)|(done))$", data)
+            if ph:
+                phase = ph.group(1) or ph.group(2)
+                phases.setdefault(phase, [])
             continue
+        name, addr, val = data
         hit = phb_of(addr, name)
         if hit:
             phases[phase].append((hit[0], hit[1], val))
@@ -440,11 +430,11 @@ def p8_phb_of(addr, name):
 
 def kills(writes, pe_bits):
     """TCE_KILL writes decoded: (phb, kind, pe, bus)."""
-    kinds = {4: "all", 2: "pe", 1: "one"}
     found = []
     for phb, off, val in writes:
         if off == TCE_KILL:
-            found.append((phb, kinds.get(val >> 61, "bad %#x" % val),
+            kind = kill_kind(val)
+            found.append((phb, "bad %#x" % val if kind == "bad" else kind,
                           val & ((1 << pe_bits) - 1), val & 0x0ffffffffffff000))
     return found
 

@@ -6,27 +6,20 @@ power-off."""
 
 import random
 import re
-import struct
 
-from testlib import boot_to_ready, expect_all, field
+from tcevisor_qemu import OP_HCALL, script_blob
+from testlib import boot_to_ready, expect_all, host_base
 
 PUT, STUFF = 0x20, 0x138
 LIOBN0, LIOBN1 = 0x80000010, 0x80000011
 W1 = 1 << 59
 
 
-def script(*calls):
-    """The script property: HCALL records (see tests/guest/README.md)."""
-    words = []
-    for c in calls:
-        words += [1 << 32 | len(c)] + list(c)
-    return b"".join(struct.pack(">Q", w & 0xffffffffffffffff) for w in words)
-
-
 def start(ctx, smp=2):
-    blob = script((PUT, LIOBN0, 0x1000, 0x100003), (PUT, LIOBN0, 0x2000, 0x101001),
-                  (PUT, LIOBN0, 0x3000, 0x102002), (PUT, LIOBN1, W1 + 0x10000, 0x200003),
-                  (STUFF, LIOBN0, 0x10000, 0x300003, 5))
+    blob = script_blob((OP_HCALL,) + c for c in (
+        (PUT, LIOBN0, 0x1000, 0x100003), (PUT, LIOBN0, 0x2000, 0x101001),
+        (PUT, LIOBN0, 0x3000, 0x102002), (PUT, LIOBN1, W1 + 0x10000, 0x200003),
+        (STUFF, LIOBN0, 0x10000, 0x300003, 5)))
     dts = ('/dts-v1/;\n/ { compatible = "tcevisor,config";\nguests {\n'
            'conf { memory = <0x10000000>; image = "testguest"; bootargs = "mode=script";\n'
            'pci-devices = "0000:01:00.0", "0001:01:00.0"; script = [%s];\n'
@@ -37,9 +30,9 @@ def start(ctx, smp=2):
            '}; };\n' % blob.hex())
     m = ctx.machine(config=ctx.config(dts), smp=smp,
                     devices=["edu,bus=pcie.0,addr=0.0", "edu,bus=pcie.1,addr=0.0"])
-    out = boot_to_ready(m)
+    boot_to_ready(m)
     expect_all(m, [r"tcevisor: guest conf stopped: powered off", r"\[demo\] demo: ready"])
-    base = int(field(out, r"guest conf: id 1, 256 MiB at (0x[0-9a-f]+)"), 16)
+    base = host_base(m, "conf", gid=1, mib=256)
     return m, base
 
 
