@@ -190,7 +190,7 @@ static int phb3_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 {
 	struct phb *p = phb_from_iommu(iphb);
 
-	iphb->kills_pe++;
+	__atomic_fetch_add(&iphb->kills_pe, 1, __ATOMIC_RELAXED);
 	lock_take(&p->lock);
 	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_PE | SETFIELD(PHB3_TCE_KILL_PENUM, 0ULL, pe));
 	lock_release(&p->lock);
@@ -201,7 +201,7 @@ static int phb3_kill_all(struct iommu_phb *iphb)
 {
 	struct phb *p = phb_from_iommu(iphb);
 
-	iphb->kills_all++;
+	__atomic_fetch_add(&iphb->kills_all, 1, __ATOMIC_RELAXED);
 	lock_take(&p->lock);
 	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ALL);
 	lock_release(&p->lock);
@@ -219,7 +219,7 @@ static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 		return IOMMU_OK;
 	if (page_shift < 12 || (bus & (page - 1)))
 		return phb3_kill_pe(iphb, pe);
-	iphb->kills_range++;
+	__atomic_fetch_add(&iphb->kills_range, 1, __ATOMIC_RELAXED);
 	lock_take(&p->lock);
 	for (i = 0; i < npages; i++)
 		phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ONE |

@@ -292,11 +292,14 @@ static inline int kill_issue(uint64_t regs, uint64_t raw)
 	return IOMMU_OK;
 }
 
-static int kill_one_request(struct phb *p, uint64_t raw)
+/* One kill request, counted in *count under the lock: callers on different
+ * tables reach the same PHB concurrently. */
+static int kill_one_request(struct phb *p, uint64_t raw, uint64_t *count)
 {
 	int rc;
 
 	lock_take(&p->lock);
+	(*count)++;
 	rc = kill_issue(p->regs, raw);
 	lock_release(&p->lock);
 	return rc;
@@ -304,14 +307,13 @@ static int kill_one_request(struct phb *p, uint64_t raw)
 
 static int phb4_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 {
-	iphb->kills_pe++;
-	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_PE) | raw_pe(pe));
+	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_PE) | raw_pe(pe),
+				&iphb->kills_pe);
 }
 
 static int phb4_kill_all(struct iommu_phb *iphb)
 {
-	iphb->kills_all++;
-	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_ALL));
+	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_ALL), &iphb->kills_all);
 }
 
 /*
@@ -381,8 +383,8 @@ static int phb4_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 	last = bus + (npages - 1) * page;
 	if ((bus & (page - 1)) || last < bus || (last & ~PPC_BITMASK(4, 51)))
 		return phb4_kill_pe(iphb, pe);
-	iphb->kills_range++;
 	lock_take(&p->lock);
+	iphb->kills_range++;
 	for (i = 0; i < npages && !rc; i++)
 		rc = kill_issue(p->regs, RAW(PHB4_TCE_KILL_ONE | psize |
 					     SETFIELD(PHB4_TCE_KILL_PENUM, bus + i * page, pe)));

@@ -69,7 +69,9 @@ struct phb_hw_ops {
 
 struct phb {
 	/* ops, kill policy, and kill counters: the driver counts each kill
-	 * operation it performs (kill_range counts once per call) */
+	 * operation it performs (kill_range counts once per call), PHB4 under
+	 * `lock`, PHB3 atomically (callers on different tables reach one
+	 * PHB concurrently) */
 	struct iommu_phb iommu;
 	struct pci_host pci;		/* config access, M32 window */
 	const struct phb_hw_ops *hw;
