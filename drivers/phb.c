@@ -38,11 +38,6 @@ struct phb *phb_get(unsigned int i)
 	return i < nr_phbs ? &phbs[i] : NULL;
 }
 
-struct phb *phb_of_dev(const struct pci_dev *dev)
-{
-	return phb_from_host(dev->host);
-}
-
 unsigned int phb_pe_count(void)
 {
 	return nr_pes;
@@ -192,8 +187,8 @@ static struct phb *phb_add(uint32_t chip, uint32_t index)
 	return p;
 }
 
-/* One POWER9 stack: its registers sit a stride per stack above the PEC's
- * nest and PCI bases, its indirect window above the PEC's PCI base. */
+/* One POWER9 stack: its nest registers sit a stride per stack above the
+ * PEC's nest base, its indirect window above the PEC's PCI base. */
 static bool add_p9_stack(const void *fdt, int pec, int stk, uint64_t nest, uint64_t pci)
 {
 	uint32_t stack = fdtu_u32(fdt, stk, "reg", 0);
@@ -203,7 +198,6 @@ static bool add_p9_stack(const void *fdt, int pec, int stk, uint64_t nest, uint6
 		return false;
 	p->model = PHB_MODEL_PHB4;
 	p->xscom_nest = nest + PHB4_XSCOM_STACK_STRIDE * (stack + 1);
-	p->xscom_pci = pci + PHB4_XSCOM_STACK_STRIDE * (stack + 1);
 	p->xscom_ind = pci + PHB4_XSCOM_IND_OFFSET + PHB4_XSCOM_STACK_STRIDE * stack;
 	return true;
 }
@@ -241,7 +235,6 @@ static void find_p8(const void *fdt)
 			return;
 		p->model = PHB_MODEL_PHB3;
 		p->xscom_nest = reg_addr(fdt, node, 0);
-		p->xscom_pci = reg_addr(fdt, node, 1);
 		p->xscom_ind = reg_addr(fdt, node, 2);
 	}
 }
@@ -329,7 +322,6 @@ static void phb_bring_up(struct phb *p)
 	if (!ok || !rtt_setup(p))
 		return;
 	p->present = true;
-	p->why_absent = NULL;
 	p->iommu.name = p->name;
 	p->pci.domain = phb_domain(p);
 	p->next_pe = PHB_FIRST_PE;

@@ -81,7 +81,7 @@ struct phb {
 	const char *why_absent;		/* !present but answered: why */
 	uint64_t version;		/* PHB_VERSION */
 	/* XSCOM addresses (PCB) of this PHB's units, from the FDT */
-	uint64_t xscom_nest, xscom_pci, xscom_ind;
+	uint64_t xscom_nest, xscom_ind;
 	uint64_t regs;			/* register space (MMIO) */
 	uint64_t m32_cpu, m64_cpu, m64_size;
 	uint32_t num_pes, reserved_pe, next_pe;
@@ -110,7 +110,6 @@ void phb_init(const void *fdt);
 /* PHBs in (chip, index) order, absent ones included. */
 unsigned int phb_count(void);
 struct phb *phb_get(unsigned int i);
-struct phb *phb_of_dev(const struct pci_dev *dev);
 static inline uint16_t phb_domain(const struct phb *p)
 {
 	return (uint16_t)((p->chip_id << 4) | p->index);

@@ -75,7 +75,6 @@
 #define IODA3_TBL_MBT			16
 
 /* MBT entry pair: [0] address and type, [1] enable and size mask */
-#define IODA3_MBT0_ENABLE		PPC_BIT(0)
 #define IODA3_MBT0_TYPE_M32		PPC_BIT(1)
 #define IODA3_MBT0_BASE			PPC_BITMASK(8, 51)
 #define IODA3_MBT1_ENABLE		PPC_BIT(0)
