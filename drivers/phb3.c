@@ -186,29 +186,31 @@ static int phb3_sync(struct iommu_phb *iphb)
 	return IOMMU_OK;
 }
 
+/*
+ * Each kill is one store of a complete request to TCE_KILL, with no queue
+ * status to wait on, so CPUs killing on the same PHB need no lock: their
+ * stores may interleave, each is a kill of its own.
+ */
 static int phb3_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 {
-	struct phb *p = phb_from_iommu(iphb);
-
 	__atomic_fetch_add(&iphb->kills_pe, 1, __ATOMIC_RELAXED);
-	lock_take(&p->lock);
-	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_PE | SETFIELD(PHB3_TCE_KILL_PENUM, 0ULL, pe));
-	lock_release(&p->lock);
+	phb_write(phb_from_iommu(iphb), PHB3_TCE_KILL,
+		  PHB3_TCE_KILL_PE | SETFIELD(PHB3_TCE_KILL_PENUM, 0ULL, pe));
 	return IOMMU_OK;
 }
 
 static int phb3_kill_all(struct iommu_phb *iphb)
 {
-	struct phb *p = phb_from_iommu(iphb);
-
 	__atomic_fetch_add(&iphb->kills_all, 1, __ATOMIC_RELAXED);
-	lock_take(&p->lock);
-	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ALL);
-	lock_release(&p->lock);
+	phb_write(phb_from_iommu(iphb), PHB3_TCE_KILL, PHB3_TCE_KILL_ALL);
 	return IOMMU_OK;
 }
 
-/* One write per page: KILL_ONE | page bus address | PE; the caller syncs. */
+/*
+ * One write per page: KILL_ONE | page bus address | PE; the caller syncs.
+ * The PE number overlays the address's low bits, which are clear: the
+ * core only links tables whose page size is in page_sizes, 4 KiB or more.
+ */
 static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 			   uint64_t npages, unsigned int page_shift)
 {
@@ -217,14 +219,12 @@ static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 
 	if (!npages)
 		return IOMMU_OK;
-	if (page_shift < 12 || (bus & (page - 1)))
+	if (bus & (page - 1))
 		return phb3_kill_pe(iphb, pe);
 	__atomic_fetch_add(&iphb->kills_range, 1, __ATOMIC_RELAXED);
-	lock_take(&p->lock);
 	for (i = 0; i < npages; i++)
 		phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ONE |
 			  SETFIELD(PHB3_TCE_KILL_PENUM, bus + i * page, pe));
-	lock_release(&p->lock);
 	return IOMMU_OK;
 }
 

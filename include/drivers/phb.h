@@ -86,7 +86,9 @@ struct phb {
 	uint64_t m32_cpu, m64_cpu, m64_size;
 	uint32_t num_pes, reserved_pe, next_pe;
 	uint16_t *rtt;			/* big-endian PE per RID */
-	struct lock lock;		/* address/data register pairs, kills */
+	/* Config and IODA address/data register pairs; on PHB4 also the
+	 * kill queue, the sync handshake and the kill counters. */
+	struct lock lock;
 	char name[12];			/* "phb<chip>:<index>" */
 };
 
