@@ -131,10 +131,13 @@ static bool tve_geometry_ok(const struct phb *p, int window, const struct tce_ta
 }
 
 /*
- * TVE for a translated window: top level address, levels - 1, the size of
- * one level as log2(bytes) - 11 and the IO page as log2(page) - 11.
+ * The TVE for tbl (NULL: 0, invalid), or IOMMU_EINVAL if this PHB cannot
+ * express it (page size, levels, level size, alignment, window base). A
+ * translated window's TVE holds the top level address, levels - 1, the
+ * size of one level as log2(bytes) - 11 and the IO page as log2(page) - 11.
  */
-int phb_tve_encode(const struct phb *p, int window, const struct tce_table *tbl, uint64_t *tve)
+static int tve_encode(const struct phb *p, int window, const struct tce_table *tbl,
+		      uint64_t *tve)
 {
 	*tve = 0;
 	if (!tbl)
@@ -145,6 +148,33 @@ int phb_tve_encode(const struct phb *p, int window, const struct tce_table *tbl,
 	       SETFIELD(PHB_TVE_NUM_LEVELS, 0ULL, tbl->levels - 1) |
 	       SETFIELD(PHB_TVE_TABLE_SIZE, 0ULL, tbl->level_shift + 3u - 11) |
 	       SETFIELD(PHB_TVE_IO_PSIZE, 0ULL, tbl->hw_page_shift - 11);
+	return IOMMU_OK;
+}
+
+void phb_ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc)
+{
+	phb_write(p, PHB_IODA_ADDR, (autoinc ? PHB_IODA_AD_AUTOINC : 0) |
+		  SETFIELD(PHB_IODA_AD_TSEL, 0ULL, table) |
+		  SETFIELD(p->hw->ioda_tadr, 0ULL, index));
+}
+
+/* The window is checked first: an invalid one must not select another
+ * PE's TVE, even to clear it. */
+int phb_set_window(struct iommu_phb *iphb, uint32_t pe, int window, const struct tce_table *tbl)
+{
+	struct phb *p = phb_from_iommu(iphb);
+	uint64_t tve;
+	int rc;
+
+	if (window < 0 || window >= TCE_WINDOWS || pe >= p->num_pes)
+		return IOMMU_EINVAL;
+	rc = tve_encode(p, window, tbl, &tve);
+	if (rc)
+		return rc;
+	lock_take(&p->lock);
+	phb_ioda_select(p, PHB_IODA_TBL_TVT, pe * TCE_WINDOWS + (unsigned int)window, false);
+	phb_write(p, PHB_IODA_DATA0, tve);
+	lock_release(&p->lock);
 	return IOMMU_OK;
 }
 

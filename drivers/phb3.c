@@ -90,13 +90,6 @@ bool phb3_setup(struct phb *p)
 	return true;
 }
 
-static void ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc)
-{
-	phb_write(p, PHB3_IODA_ADDR, (autoinc ? PHB3_IODA_AD_AUTOINC : 0) |
-		  SETFIELD(PHB3_IODA_AD_TSEL, 0ULL, table) |
-		  SETFIELD(PHB3_IODA_AD_TADR, 0ULL, index));
-}
-
 static void phb3_m32_init(struct phb *p)
 {
 	phb_write(p, PHB3_M32_BASE_ADDR, p->m32_cpu);
@@ -111,9 +104,9 @@ static void phb3_init(struct phb *p)
 
 	phb_write(p, PHB3_RTT_BAR, PHB3_RTT_BAR_ENABLE |
 		  ((uint64_t)(uintptr_t)p->rtt & PHB3_RTT_BAR_BASE));
-	ioda_select(p, IODA2_TBL_TVT, 0, true);
+	phb_ioda_select(p, PHB_IODA_TBL_TVT, 0, true);
 	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
-		phb_write(p, PHB3_IODA_DATA0, 0);
+		phb_write(p, PHB_IODA_DATA0, 0);
 	phb3_m32_init(p);
 	p->pci.cfg = &phb3_cfg_ops;
 	p->pci.mem_pci = PHB_M32_PCI_BASE;
@@ -133,6 +126,7 @@ static const struct phb_hw_ops phb3_hw_ops = {
 	.model = "phb3",
 	.init = phb3_init,
 	.rtc_invalidate = phb3_rtc_invalidate,
+	.ioda_tadr = PHB3_IODA_AD_TADR,
 };
 
 /* --- config space ------------------------------------------------------------ */
@@ -154,25 +148,6 @@ static const struct pci_cfg_ops phb3_cfg_ops = {
 };
 
 /* --- IOMMU operations ---------------------------------------------------------- */
-
-static int phb3_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
-			   const struct tce_table *tbl)
-{
-	struct phb *p = phb_from_iommu(iphb);
-	uint64_t tve;
-	int rc;
-
-	if (pe >= p->num_pes)
-		return IOMMU_EINVAL;
-	rc = phb_tve_encode(p, window, tbl, &tve);
-	if (rc)
-		return rc;
-	lock_take(&p->lock);
-	ioda_select(p, IODA2_TBL_TVT, pe * TCE_WINDOWS + (unsigned int)window, false);
-	phb_write(p, PHB3_IODA_DATA0, tve);
-	lock_release(&p->lock);
-	return IOMMU_OK;
-}
 
 /*
  * Completion: the PHB has no kill queue status, and a read-back cannot
@@ -229,7 +204,7 @@ static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 }
 
 static const struct phb_ops phb3_iommu_ops = {
-	.set_window = phb3_set_window,
+	.set_window = phb_set_window,
 	.kill_range = phb3_kill_range,
 	.kill_pe = phb3_kill_pe,
 	.kill_all = phb3_kill_all,

@@ -123,20 +123,13 @@ bool phb4_setup(struct phb *p)
 	return true;
 }
 
-static void ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc)
-{
-	phb_write(p, PHB4_IODA_ADDR, (autoinc ? PHB4_IODA_AD_AUTOINC : 0) |
-		  SETFIELD(PHB4_IODA_AD_TSEL, 0ULL, table) |
-		  SETFIELD(PHB4_IODA_AD_TADR, 0ULL, index));
-}
-
 /* M32: CPU [m32_cpu, +2 GiB) onto PCI [0x80000000, 4 GiB), one MBT pair. */
 static void phb4_m32_init(struct phb *p)
 {
 	phb_write(p, PHB4_M32_START_ADDR, PHB_M32_PCI_BASE);
-	ioda_select(p, IODA3_TBL_MBT, 0, true);
-	phb_write(p, PHB4_IODA_DATA0, IODA3_MBT0_TYPE_M32 | (p->m32_cpu & IODA3_MBT0_BASE));
-	phb_write(p, PHB4_IODA_DATA0, IODA3_MBT1_ENABLE | (~(PHB_M32_SIZE - 1) & IODA3_MBT1_MASK));
+	phb_ioda_select(p, IODA3_TBL_MBT, 0, true);
+	phb_write(p, PHB_IODA_DATA0, IODA3_MBT0_TYPE_M32 | (p->m32_cpu & IODA3_MBT0_BASE));
+	phb_write(p, PHB_IODA_DATA0, IODA3_MBT1_ENABLE | (~(PHB_M32_SIZE - 1) & IODA3_MBT1_MASK));
 }
 
 static void phb4_init(struct phb *p)
@@ -145,9 +138,9 @@ static void phb4_init(struct phb *p)
 
 	phb_write(p, PHB4_RTT_BAR, PHB4_RTT_BAR_ENABLE |
 		  ((uint64_t)(uintptr_t)p->rtt & PHB4_RTT_BAR_BASE));
-	ioda_select(p, IODA3_TBL_TVT, 0, true);
+	phb_ioda_select(p, PHB_IODA_TBL_TVT, 0, true);
 	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
-		phb_write(p, PHB4_IODA_DATA0, 0);
+		phb_write(p, PHB_IODA_DATA0, 0);
 	phb4_m32_init(p);
 	p->pci.cfg = &phb4_cfg_ops;
 	p->pci.mem_pci = PHB_M32_PCI_BASE;
@@ -168,6 +161,7 @@ static const struct phb_hw_ops phb4_hw_ops = {
 	.model = "phb4",
 	.init = phb4_init,
 	.rtc_invalidate = phb4_rtc_invalidate,
+	.ioda_tadr = PHB4_IODA_AD_TADR,
 };
 
 /* --- config space ------------------------------------------------------------ */
@@ -231,25 +225,6 @@ static const struct pci_cfg_ops phb4_cfg_ops = {
 };
 
 /* --- IOMMU operations ---------------------------------------------------------- */
-
-static int phb4_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
-			   const struct tce_table *tbl)
-{
-	struct phb *p = phb_from_iommu(iphb);
-	uint64_t tve;
-	int rc;
-
-	if (pe >= p->num_pes)
-		return IOMMU_EINVAL;
-	rc = phb_tve_encode(p, window, tbl, &tve);
-	if (rc)
-		return rc;
-	lock_take(&p->lock);
-	ioda_select(p, IODA3_TBL_TVT, pe * TCE_WINDOWS + (unsigned int)window, false);
-	phb_write(p, PHB4_IODA_DATA0, tve);
-	lock_release(&p->lock);
-	return IOMMU_OK;
-}
 
 /*
  * The kill path talks to the registers in their own byte order: the
@@ -393,7 +368,7 @@ static int phb4_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 }
 
 static const struct phb_ops phb4_iommu_ops = {
-	.set_window = phb4_set_window,
+	.set_window = phb_set_window,
 	.kill_range = phb4_kill_range,
 	.kill_pe = phb4_kill_pe,
 	.kill_all = phb4_kill_all,

@@ -45,6 +45,21 @@
 #define PHB_CA_BDFN		PPC_BITMASK(4, 19)
 #define PHB_CA_REG		PPC_BITMASK(20, 31)
 
+/* Registers at the same offset on PHB3 and PHB4, with the fields they
+ * share; the rest of each field is in struct phb_hw_ops. */
+#define PHB_RTT_BAR		0x168
+#define   PHB_RTT_BAR_ENABLE	PPC_BIT(0)
+#define PHB_RTC_INVALIDATE	0x208
+#define   PHB_RTC_INVALIDATE_ALL PPC_BIT(0)
+#define PHB_IODA_ADDR		0x220
+#define   PHB_IODA_AD_AUTOINC	PPC_BIT(0)
+#define   PHB_IODA_AD_TSEL	PPC_BITMASK(11, 15)
+#define PHB_IODA_DATA0		0x228
+#define PHB_VERSION		0x800
+
+/* IODA table number of the TVT, 9 in IODA2 (PHB3) and IODA3 (PHB4) */
+#define PHB_IODA_TBL_TVT	9
+
 /* TVE, identical in IODA2 (PHB3) and IODA3 (PHB4) */
 #define PHB_TVE_TABLE_ADDR	PPC_BITMASK(0, 47)	/* top level >> 12 */
 #define PHB_TVE_NUM_LEVELS	PPC_BITMASK(48, 50)	/* levels - 1 */
@@ -65,6 +80,7 @@ struct phb_hw_ops {
 	void (*init)(struct phb *p);
 	/* Drop the PHB's cached RID -> PE translations. */
 	void (*rtc_invalidate)(struct phb *p);
+	uint64_t ioda_tadr;		/* IODA_ADDR's table index field */
 };
 
 struct phb {
@@ -145,9 +161,12 @@ void phb_write(struct phb *p, uint32_t reg, uint64_t val);
 uint32_t phb_cfg_read(struct phb *p, uint16_t bdf, uint32_t off, unsigned int size);
 void phb_cfg_write(struct phb *p, uint16_t bdf, uint32_t off, unsigned int size,
 		   uint32_t val);
-/* The TVE for tbl (NULL: 0, invalid), or IOMMU_EINVAL if this PHB cannot
- * express it (page size, levels, level size, alignment, window base). */
-int phb_tve_encode(const struct phb *p, int window, const struct tce_table *tbl,
-		   uint64_t *tve);
+/* Select entry `index` of IODA table `table` for IODA_DATA0 accesses;
+ * with autoinc, each access moves to the next entry. Under p->lock once
+ * the PHB is up. */
+void phb_ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc);
+/* The phb_ops set_window of both generations: the TVE in IODA_DATA0. */
+int phb_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
+		   const struct tce_table *tbl);
 
 #endif /* DRIVERS_PHB_H */

@@ -43,14 +43,8 @@
 #define   PHB3_TCE_KILL_PE		PPC_BIT(1)
 #define   PHB3_TCE_KILL_ONE		PPC_BIT(2)
 #define   PHB3_TCE_KILL_PENUM		PPC_BITMASK(56, 63)
-#define PHB3_IODA_ADDR			0x220
-#define   PHB3_IODA_AD_AUTOINC		PPC_BIT(0)
-#define   PHB3_IODA_AD_TSEL		PPC_BITMASK(11, 15)
+/* PHB_IODA_ADDR (phb.h) */
 #define   PHB3_IODA_AD_TADR		PPC_BITMASK(55, 63)
-#define PHB3_IODA_DATA0			0x228
 #define PHB3_VERSION			0x800
-
-/* IODA2 tables */
-#define IODA2_TBL_TVT			9
 
 #endif /* DRIVERS_PHB3_REGS_H */

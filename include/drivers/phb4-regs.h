@@ -57,11 +57,8 @@
 #define   PHB4_TCE_KILL_PENUM		PPC_BITMASK(55, 63)
 #define   PHB4_TCE_KILL_BUSY		(PHB4_TCE_KILL_ALL | PHB4_TCE_KILL_PE | \
 					 PHB4_TCE_KILL_ONE)
-#define PHB4_IODA_ADDR			0x220
-#define   PHB4_IODA_AD_AUTOINC		PPC_BIT(0)
-#define   PHB4_IODA_AD_TSEL		PPC_BITMASK(11, 15)
+/* PHB_IODA_ADDR (phb.h) */
 #define   PHB4_IODA_AD_TADR		PPC_BITMASK(54, 63)
-#define PHB4_IODA_DATA0			0x228
 #define PHB4_EEH_CAP			0x268
 #define   PHB4_EEH_CAP_NUM_PES		PPC_BITMASK(0, 11)
 #define PHB4_VERSION			0x800
@@ -70,8 +67,7 @@
 #define PHB4_RC_CONFIG_BASE		0x1000	/* root port config, LE, 4 bytes */
 #define PHB4_RC_CONFIG_SIZE		0x800
 
-/* IODA3 tables */
-#define IODA3_TBL_TVT			9
+/* IODA3 tables (the TVT is PHB_IODA_TBL_TVT) */
 #define IODA3_TBL_MBT			16
 
 /* MBT entry pair: [0] address and type, [1] enable and size mask */
