@@ -342,19 +342,44 @@ static void assign_pes(struct phb *p)
 			printf("phb: warning: %s: no PE left for %02x:%02x.%x\n", p->name,
 			       PCI_BUS(dev->bdf), PCI_SLOT(dev->bdf), PCI_FUNC(dev->bdf));
 	}
-	p->hw->rtc_invalidate(p);
+	phb_write(p, PHB_RTC_INVALIDATE, PHB_RTC_INVALIDATE_ALL);
+}
+
+/* What both generations do before their own init: point the PHB at its
+ * RTT, clear the TVT, describe the M32 window to the PCI code. */
+static void phb_init_common(struct phb *p)
+{
+	unsigned int i;
+
+	phb_write(p, PHB_RTT_BAR, PHB_RTT_BAR_ENABLE |
+		  ((uint64_t)(uintptr_t)p->rtt & p->hw->rtt_bar_base));
+	phb_ioda_select(p, PHB_IODA_TBL_TVT, 0, true);
+	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
+		phb_write(p, PHB_IODA_DATA0, 0);
+	p->pci.mem_pci = PHB_M32_PCI_BASE;
+	p->pci.mem_cpu = p->m32_cpu;
+	p->pci.mem_size = PHB_M32_SIZE;
 }
 
 static void phb_bring_up(struct phb *p)
 {
 	bool ok = p->model == PHB_MODEL_PHB4 ? phb4_setup(p) : phb3_setup(p);
 
-	if (!ok || !rtt_setup(p))
+	if (!ok)
+		return;
+	if (phb_read(p, PHB_VERSION) != p->version) {
+		p->why_absent = "register space not mapped";
+		return;
+	}
+	p->num_pes = p->hw->num_pes(p);
+	p->reserved_pe = p->num_pes - 1;
+	if (!rtt_setup(p))
 		return;
 	p->present = true;
 	p->iommu.name = p->name;
 	p->pci.domain = phb_domain(p);
 	p->next_pe = PHB_FIRST_PE;
+	phb_init_common(p);
 	p->hw->init(p);
 	if (pci_enumerate(&p->pci) < 0)
 		printf("phb: warning: %s: more than %u PCI functions, the rest ignored\n",

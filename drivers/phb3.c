@@ -33,7 +33,7 @@ static bool phb3_xscom_probe(struct phb *p)
 {
 	uint64_t v;
 
-	if (xscom_write(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_ADDR, PHB3_VERSION))
+	if (xscom_write(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_ADDR, PHB_VERSION))
 		return false;
 	if (xscom_read(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_DATA, &v) || !v)
 		return false;
@@ -81,13 +81,13 @@ bool phb3_setup(struct phb *p)
 		p->why_absent = "BARs not set by firmware";
 		return false;
 	}
-	if (phb_read(p, PHB3_VERSION) != p->version) {
-		p->why_absent = "register space not mapped";
-		return false;
-	}
-	p->num_pes = PHB3_NUM_PES;
-	p->reserved_pe = p->num_pes - 1;
 	return true;
+}
+
+static uint32_t phb3_num_pes(struct phb *p)
+{
+	(void)p;
+	return PHB3_NUM_PES;
 }
 
 static void phb3_m32_init(struct phb *p)
@@ -100,32 +100,18 @@ static void phb3_m32_init(struct phb *p)
 
 static void phb3_init(struct phb *p)
 {
-	unsigned int i;
-
-	phb_write(p, PHB3_RTT_BAR, PHB3_RTT_BAR_ENABLE |
-		  ((uint64_t)(uintptr_t)p->rtt & PHB3_RTT_BAR_BASE));
-	phb_ioda_select(p, PHB_IODA_TBL_TVT, 0, true);
-	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
-		phb_write(p, PHB_IODA_DATA0, 0);
 	phb3_m32_init(p);
 	p->pci.cfg = &phb3_cfg_ops;
-	p->pci.mem_pci = PHB_M32_PCI_BASE;
-	p->pci.mem_cpu = p->m32_cpu;
-	p->pci.mem_size = PHB_M32_SIZE;
 	p->iommu.ops = &phb3_iommu_ops;
 	p->iommu.kill_threshold = PHB3_KILL_THRESHOLD;
 	p->iommu.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 24) | (1ULL << 28);
 }
 
-static void phb3_rtc_invalidate(struct phb *p)
-{
-	phb_write(p, PHB3_RTC_INVALIDATE, PHB3_RTC_INVALIDATE_ALL);
-}
-
 static const struct phb_hw_ops phb3_hw_ops = {
 	.model = "phb3",
+	.num_pes = phb3_num_pes,
 	.init = phb3_init,
-	.rtc_invalidate = phb3_rtc_invalidate,
+	.rtt_bar_base = PHB3_RTT_BAR_BASE,
 	.ioda_tadr = PHB3_IODA_AD_TADR,
 };
 

@@ -51,7 +51,7 @@ static bool phb4_xscom_probe(struct phb *p)
 	uint64_t v;
 
 	if (xscom_write(p->chip_id, p->xscom_ind + PHB4_IND_ADDR,
-			PHB4_IND_ADDR_VALID | SETFIELD(PHB4_IND_ADDR_OFFSET, 0ULL, PHB4_VERSION)))
+			PHB4_IND_ADDR_VALID | SETFIELD(PHB4_IND_ADDR_OFFSET, 0ULL, PHB_VERSION)))
 		return false;
 	if (xscom_read(p->chip_id, p->xscom_ind + PHB4_IND_DATA, &v) || !v)
 		return false;
@@ -114,12 +114,6 @@ bool phb4_setup(struct phb *p)
 		p->why_absent = "BAR setup failed";
 		return false;
 	}
-	if (phb_read(p, PHB4_VERSION) != p->version) {
-		p->why_absent = "register space not mapped";
-		return false;
-	}
-	p->num_pes = phb4_num_pes(p);
-	p->reserved_pe = p->num_pes - 1;
 	return true;
 }
 
@@ -134,33 +128,19 @@ static void phb4_m32_init(struct phb *p)
 
 static void phb4_init(struct phb *p)
 {
-	unsigned int i;
-
-	phb_write(p, PHB4_RTT_BAR, PHB4_RTT_BAR_ENABLE |
-		  ((uint64_t)(uintptr_t)p->rtt & PHB4_RTT_BAR_BASE));
-	phb_ioda_select(p, PHB_IODA_TBL_TVT, 0, true);
-	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
-		phb_write(p, PHB_IODA_DATA0, 0);
 	phb4_m32_init(p);
 	p->pci.cfg = &phb4_cfg_ops;
-	p->pci.mem_pci = PHB_M32_PCI_BASE;
-	p->pci.mem_cpu = p->m32_cpu;
-	p->pci.mem_size = PHB_M32_SIZE;
 	p->iommu.ops = &phb4_iommu_ops;
 	/* HW560152: single-page kills can be lost under load; always PE. */
 	p->iommu.kill_threshold = 0;
 	p->iommu.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 21) | (1ULL << 30);
 }
 
-static void phb4_rtc_invalidate(struct phb *p)
-{
-	phb_write(p, PHB4_RTC_INVALIDATE, PHB4_RTC_INVALIDATE_ALL);
-}
-
 static const struct phb_hw_ops phb4_hw_ops = {
 	.model = "phb4",
+	.num_pes = phb4_num_pes,
 	.init = phb4_init,
-	.rtc_invalidate = phb4_rtc_invalidate,
+	.rtt_bar_base = PHB4_RTT_BAR_BASE,
 	.ioda_tadr = PHB4_IODA_AD_TADR,
 };
 

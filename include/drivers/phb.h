@@ -76,10 +76,12 @@ struct phb;
 /* What a PHB generation does for the common code. */
 struct phb_hw_ops {
 	const char *model;		/* "phb3", "phb4" */
-	/* Point the PHB at its RTT, clear the TVT, open the M32 window. */
+	/* The PHB's PE count, once its register space answers. */
+	uint32_t (*num_pes)(struct phb *p);
+	/* Open the M32 window, set the config and IOMMU ops and the kill
+	 * policy; called once the RTT and TVT are set up (phb.c). */
 	void (*init)(struct phb *p);
-	/* Drop the PHB's cached RID -> PE translations. */
-	void (*rtc_invalidate)(struct phb *p);
+	uint64_t rtt_bar_base;		/* RTT_BAR's address field */
 	uint64_t ioda_tadr;		/* IODA_ADDR's table index field */
 };
 
@@ -150,8 +152,8 @@ static inline struct phb *phb_from_host(struct pci_host *host)
 
 /* --- for drivers/phb3.c and drivers/phb4.c only ------------------------- */
 
-/* Bring-up of one PHB: presence through XSCOM, BARs, register space,
- * version, PE count. False (with p->why_absent) if it is not there. */
+/* Bring-up of one PHB: presence through XSCOM (p->version), BARs. False
+ * (with p->why_absent if it answered) if it is not there. */
 bool phb4_setup(struct phb *p);
 bool phb3_setup(struct phb *p);
 
