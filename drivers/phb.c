@@ -226,7 +226,7 @@ static bool add_p9_stack(const void *fdt, int pec, int stk, uint64_t nest, uint6
 
 	if (!p)
 		return false;
-	p->model = PHB_MODEL_PHB4;
+	p->hw = &phb4_hw_ops;
 	p->xscom_nest = nest + PHB4_XSCOM_STACK_STRIDE * (stack + 1);
 	p->xscom_ind = pci + PHB4_XSCOM_IND_OFFSET + PHB4_XSCOM_STACK_STRIDE * stack;
 	return true;
@@ -263,7 +263,7 @@ static void find_p8(const void *fdt)
 
 		if (!p)
 			return;
-		p->model = PHB_MODEL_PHB3;
+		p->hw = &phb3_hw_ops;
 		p->xscom_nest = reg_addr(fdt, node, 0);
 		p->xscom_ind = reg_addr(fdt, node, 2);
 	}
@@ -363,9 +363,7 @@ static void phb_init_common(struct phb *p)
 
 static void phb_bring_up(struct phb *p)
 {
-	bool ok = p->model == PHB_MODEL_PHB4 ? phb4_setup(p) : phb3_setup(p);
-
-	if (!ok)
+	if (!p->hw->setup(p))
 		return;
 	if (phb_read(p, PHB_VERSION) != p->version) {
 		p->why_absent = "register space not mapped";

@@ -22,7 +22,6 @@
 #define PHB3_NUM_PES		256
 #define PHB3_KILL_THRESHOLD	64
 
-static const struct phb_hw_ops phb3_hw_ops;
 static const struct phb_ops phb3_iommu_ops;
 static const struct pci_cfg_ops phb3_cfg_ops;
 
@@ -72,9 +71,8 @@ static bool phb3_enable_bars(struct phb *p)
 			   PHB3_BAR_EN_MMIO0 | PHB3_BAR_EN_MMIO1 | PHB3_BAR_EN_PHB) == 0;
 }
 
-bool phb3_setup(struct phb *p)
+static bool phb3_setup(struct phb *p)
 {
-	p->hw = &phb3_hw_ops;
 	if (!phb3_xscom_probe(p))
 		return false;
 	if (!phb3_enable_bars(p)) {
@@ -107,8 +105,9 @@ static void phb3_init(struct phb *p)
 	p->iommu.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 24) | (1ULL << 28);
 }
 
-static const struct phb_hw_ops phb3_hw_ops = {
+const struct phb_hw_ops phb3_hw_ops = {
 	.model = "phb3",
+	.setup = phb3_setup,
 	.num_pes = phb3_num_pes,
 	.init = phb3_init,
 	.rtt_bar_base = PHB3_RTT_BAR_BASE,

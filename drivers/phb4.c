@@ -40,7 +40,6 @@
 /* Kill/sync status polls: QEMU answers at once, hardware within µs. */
 #define PHB4_POLL_MAX		100000
 
-static const struct phb_hw_ops phb4_hw_ops;
 static const struct phb_ops phb4_iommu_ops;
 static const struct pci_cfg_ops phb4_cfg_ops;
 
@@ -105,9 +104,8 @@ static uint32_t phb4_num_pes(struct phb *p)
 	return (p->index == 0 || p->index == 3) ? PHB4_PES_BIG : PHB4_PES_SMALL;
 }
 
-bool phb4_setup(struct phb *p)
+static bool phb4_setup(struct phb *p)
 {
-	p->hw = &phb4_hw_ops;
 	if (!phb4_xscom_probe(p))
 		return false;
 	if (!phb4_set_bars(p)) {
@@ -136,8 +134,9 @@ static void phb4_init(struct phb *p)
 	p->iommu.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 21) | (1ULL << 30);
 }
 
-static const struct phb_hw_ops phb4_hw_ops = {
+const struct phb_hw_ops phb4_hw_ops = {
 	.model = "phb4",
+	.setup = phb4_setup,
 	.num_pes = phb4_num_pes,
 	.init = phb4_init,
 	.rtt_bar_base = PHB4_RTT_BAR_BASE,

@@ -66,16 +66,14 @@
 #define PHB_TVE_TABLE_SIZE	PPC_BITMASK(51, 55)	/* log2(level bytes) - 11 */
 #define PHB_TVE_IO_PSIZE	PPC_BITMASK(59, 63)	/* log2(page) - 11; 0 = bypass */
 
-enum phb_model {
-	PHB_MODEL_PHB3 = 3,
-	PHB_MODEL_PHB4 = 4,
-};
-
 struct phb;
 
 /* What a PHB generation does for the common code. */
 struct phb_hw_ops {
 	const char *model;		/* "phb3", "phb4" */
+	/* Presence through XSCOM (p->version), BARs. False (with
+	 * p->why_absent if it answered) if the PHB is not there. */
+	bool (*setup)(struct phb *p);
 	/* The PHB's PE count, once its register space answers. */
 	uint32_t (*num_pes)(struct phb *p);
 	/* Open the M32 window, set the config and IOMMU ops and the kill
@@ -92,8 +90,7 @@ struct phb {
 	 * PHB concurrently) */
 	struct iommu_phb iommu;
 	struct pci_host pci;		/* config access, M32 window */
-	const struct phb_hw_ops *hw;
-	enum phb_model model;
+	const struct phb_hw_ops *hw;	/* its generation, from the FDT */
 	uint32_t chip_id, index;
 	bool present;			/* answered the XSCOM probe and came up */
 	const char *why_absent;		/* !present but answered: why */
@@ -152,10 +149,7 @@ static inline struct phb *phb_from_host(struct pci_host *host)
 
 /* --- for drivers/phb3.c and drivers/phb4.c only ------------------------- */
 
-/* Bring-up of one PHB: presence through XSCOM (p->version), BARs. False
- * (with p->why_absent if it answered) if it is not there. */
-bool phb4_setup(struct phb *p);
-bool phb3_setup(struct phb *p);
+extern const struct phb_hw_ops phb3_hw_ops, phb4_hw_ops;
 
 uint64_t phb_read(struct phb *p, uint32_t reg);
 void phb_write(struct phb *p, uint32_t reg, uint64_t val);
