@@ -25,8 +25,8 @@ static struct phb phbs[PHB_MAX];
 static unsigned int nr_phbs;
 static struct phb_pe pes[PHB_PE_MAX];
 static unsigned int nr_pes;
+/* PHB phbs[i]'s RTT is rtt_pool[i]: PHBs do not move once sorted. */
 static uint16_t rtt_pool[PHB_MAX][PHB_RTT_ENTRIES] __attribute__((aligned(PHB_RTT_SIZE)));
-static unsigned int nr_rtts;
 
 unsigned int phb_count(void)
 {
@@ -291,19 +291,14 @@ static void sort_phbs(void)
 
 /* --- bring-up --------------------------------------------------------------- */
 
-static bool rtt_setup(struct phb *p)
+static void rtt_setup(struct phb *p)
 {
 	uint16_t be_pe = __builtin_bswap16((uint16_t)p->reserved_pe);
 	unsigned int i;
 
-	if (nr_rtts == PHB_MAX) {
-		p->why_absent = "no RTT slot";
-		return false;
-	}
-	p->rtt = rtt_pool[nr_rtts++];
+	p->rtt = rtt_pool[p - phbs];
 	for (i = 0; i < PHB_RTT_ENTRIES; i++)
 		p->rtt[i] = be_pe;
-	return true;
 }
 
 static bool pe_alloc(struct phb *p, struct pci_dev *dev)
@@ -371,8 +366,7 @@ static void phb_bring_up(struct phb *p)
 	}
 	p->num_pes = p->hw->num_pes(p);
 	p->reserved_pe = p->num_pes - 1;
-	if (!rtt_setup(p))
-		return;
+	rtt_setup(p);
 	p->present = true;
 	p->iommu.name = p->name;
 	p->pci.domain = phb_domain(p);
@@ -389,7 +383,7 @@ void phb_init(const void *fdt)
 {
 	unsigned int i;
 
-	nr_phbs = nr_pes = nr_rtts = 0;
+	nr_phbs = nr_pes = 0;
 	find_p9(fdt);
 	find_p8(fdt);
 	sort_phbs();
