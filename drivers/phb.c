@@ -1,7 +1,8 @@
 /*
  * What PHB3 and PHB4 share: finding them in the FDT, the PHB/PE/RTT pools,
- * bring-up order, PE assignment, config access through CONFIG_ADDRESS/DATA
- * and the TVE encoding (IODA2 and IODA3 use the same one).
+ * bring-up order and its common steps (version check, RTT, TVT, RTC
+ * invalidation), PE assignment, config access through CONFIG_ADDRESS/DATA,
+ * IODA table access and set_window (IODA2 and IODA3 encode TVEs alike).
  *
  * The FDT names PHBs but does not say which exist (phb-and-tce.md §1):
  * every PHB it names is probed through XSCOM by its driver, and one that

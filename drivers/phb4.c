@@ -7,7 +7,8 @@
  *      telling an absent PHB from a present one;
  *   2. the PEC stack BARs through XSCOM, BAR_EN last (QEMU maps at that
  *      write and does not support moving an enabled BAR);
- *   3. RTT_BAR, TVT cleared, M32 through MBT entry 0.
+ *   3. RTT_BAR, TVT cleared (both in drivers/phb.c), M32 through MBT
+ *      entry 0.
  *
  * Everything after step 2 goes through the register space by MMIO, kills
  * included: the XSCOM indirect path would hide them from the MMIO trace
