@@ -1,7 +1,8 @@
 /*
  * What PHB3 and PHB4 share: finding them in the FDT, the PHB/PE/RTT pools,
- * bring-up order, PE assignment, config access through CONFIG_ADDRESS/DATA
- * and the TVE encoding (IODA2 and IODA3 use the same one).
+ * bring-up order and its common steps (version check, RTT, TVT, RTC
+ * invalidation), PE assignment, config access through CONFIG_ADDRESS/DATA,
+ * IODA table access and set_window (IODA2 and IODA3 encode TVEs alike).
  *
  * The FDT names PHBs but does not say which exist (phb-and-tce.md §1):
  * every PHB it names is probed through XSCOM by its driver, and one that
@@ -25,8 +26,8 @@ static struct phb phbs[PHB_MAX];
 static unsigned int nr_phbs;
 static struct phb_pe pes[PHB_PE_MAX];
 static unsigned int nr_pes;
+/* PHB phbs[i]'s RTT is rtt_pool[i]: PHBs do not move once sorted. */
 static uint16_t rtt_pool[PHB_MAX][PHB_RTT_ENTRIES] __attribute__((aligned(PHB_RTT_SIZE)));
-static unsigned int nr_rtts;
 
 unsigned int phb_count(void)
 {
@@ -36,11 +37,6 @@ unsigned int phb_count(void)
 struct phb *phb_get(unsigned int i)
 {
 	return i < nr_phbs ? &phbs[i] : NULL;
-}
-
-struct phb *phb_of_dev(const struct pci_dev *dev)
-{
-	return phb_from_host(dev->host);
 }
 
 unsigned int phb_pe_count(void)
@@ -136,10 +132,13 @@ static bool tve_geometry_ok(const struct phb *p, int window, const struct tce_ta
 }
 
 /*
- * TVE for a translated window: top level address, levels - 1, the size of
- * one level as log2(bytes) - 11 and the IO page as log2(page) - 11.
+ * The TVE for tbl (NULL: 0, invalid), or IOMMU_EINVAL if this PHB cannot
+ * express it (page size, levels, level size, alignment, window base). A
+ * translated window's TVE holds the top level address, levels - 1, the
+ * size of one level as log2(bytes) - 11 and the IO page as log2(page) - 11.
  */
-int phb_tve_encode(const struct phb *p, int window, const struct tce_table *tbl, uint64_t *tve)
+static int tve_encode(const struct phb *p, int window, const struct tce_table *tbl,
+		      uint64_t *tve)
 {
 	*tve = 0;
 	if (!tbl)
@@ -150,6 +149,33 @@ int phb_tve_encode(const struct phb *p, int window, const struct tce_table *tbl,
 	       SETFIELD(PHB_TVE_NUM_LEVELS, 0ULL, tbl->levels - 1) |
 	       SETFIELD(PHB_TVE_TABLE_SIZE, 0ULL, tbl->level_shift + 3u - 11) |
 	       SETFIELD(PHB_TVE_IO_PSIZE, 0ULL, tbl->hw_page_shift - 11);
+	return IOMMU_OK;
+}
+
+void phb_ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc)
+{
+	phb_write(p, PHB_IODA_ADDR, (autoinc ? PHB_IODA_AD_AUTOINC : 0) |
+		  SETFIELD(PHB_IODA_AD_TSEL, 0ULL, table) |
+		  SETFIELD(p->hw->ioda_tadr, 0ULL, index));
+}
+
+/* The window is checked first: an invalid one must not select another
+ * PE's TVE, even to clear it. */
+int phb_set_window(struct iommu_phb *iphb, uint32_t pe, int window, const struct tce_table *tbl)
+{
+	struct phb *p = phb_from_iommu(iphb);
+	uint64_t tve;
+	int rc;
+
+	if (window < 0 || window >= TCE_WINDOWS || pe >= p->num_pes)
+		return IOMMU_EINVAL;
+	rc = tve_encode(p, window, tbl, &tve);
+	if (rc)
+		return rc;
+	lock_take(&p->lock);
+	phb_ioda_select(p, PHB_IODA_TBL_TVT, pe * TCE_WINDOWS + (unsigned int)window, false);
+	phb_write(p, PHB_IODA_DATA0, tve);
+	lock_release(&p->lock);
 	return IOMMU_OK;
 }
 
@@ -192,8 +218,8 @@ static struct phb *phb_add(uint32_t chip, uint32_t index)
 	return p;
 }
 
-/* One POWER9 stack: its registers sit a stride per stack above the PEC's
- * nest and PCI bases, its indirect window above the PEC's PCI base. */
+/* One POWER9 stack: its nest registers sit a stride per stack above the
+ * PEC's nest base, its indirect window above the PEC's PCI base. */
 static bool add_p9_stack(const void *fdt, int pec, int stk, uint64_t nest, uint64_t pci)
 {
 	uint32_t stack = fdtu_u32(fdt, stk, "reg", 0);
@@ -201,9 +227,8 @@ static bool add_p9_stack(const void *fdt, int pec, int stk, uint64_t nest, uint6
 
 	if (!p)
 		return false;
-	p->model = PHB_MODEL_PHB4;
+	p->hw = &phb4_hw_ops;
 	p->xscom_nest = nest + PHB4_XSCOM_STACK_STRIDE * (stack + 1);
-	p->xscom_pci = pci + PHB4_XSCOM_STACK_STRIDE * (stack + 1);
 	p->xscom_ind = pci + PHB4_XSCOM_IND_OFFSET + PHB4_XSCOM_STACK_STRIDE * stack;
 	return true;
 }
@@ -239,9 +264,8 @@ static void find_p8(const void *fdt)
 
 		if (!p)
 			return;
-		p->model = PHB_MODEL_PHB3;
+		p->hw = &phb3_hw_ops;
 		p->xscom_nest = reg_addr(fdt, node, 0);
-		p->xscom_pci = reg_addr(fdt, node, 1);
 		p->xscom_ind = reg_addr(fdt, node, 2);
 	}
 }
@@ -268,19 +292,14 @@ static void sort_phbs(void)
 
 /* --- bring-up --------------------------------------------------------------- */
 
-static bool rtt_setup(struct phb *p)
+static void rtt_setup(struct phb *p)
 {
 	uint16_t be_pe = __builtin_bswap16((uint16_t)p->reserved_pe);
 	unsigned int i;
 
-	if (nr_rtts == PHB_MAX) {
-		p->why_absent = "no RTT slot";
-		return false;
-	}
-	p->rtt = rtt_pool[nr_rtts++];
+	p->rtt = rtt_pool[p - phbs];
 	for (i = 0; i < PHB_RTT_ENTRIES; i++)
 		p->rtt[i] = be_pe;
-	return true;
 }
 
 static bool pe_alloc(struct phb *p, struct pci_dev *dev)
@@ -319,20 +338,41 @@ static void assign_pes(struct phb *p)
 			printf("phb: warning: %s: no PE left for %02x:%02x.%x\n", p->name,
 			       PCI_BUS(dev->bdf), PCI_SLOT(dev->bdf), PCI_FUNC(dev->bdf));
 	}
-	p->hw->rtc_invalidate(p);
+	phb_write(p, PHB_RTC_INVALIDATE, PHB_RTC_INVALIDATE_ALL);
+}
+
+/* What both generations do before their own init: point the PHB at its
+ * RTT, clear the TVT, describe the M32 window to the PCI code. */
+static void phb_init_common(struct phb *p)
+{
+	unsigned int i;
+
+	phb_write(p, PHB_RTT_BAR, PHB_RTT_BAR_ENABLE |
+		  ((uint64_t)(uintptr_t)p->rtt & p->hw->rtt_bar_base));
+	phb_ioda_select(p, PHB_IODA_TBL_TVT, 0, true);
+	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
+		phb_write(p, PHB_IODA_DATA0, 0);
+	p->pci.mem_pci = PHB_M32_PCI_BASE;
+	p->pci.mem_cpu = p->m32_cpu;
+	p->pci.mem_size = PHB_M32_SIZE;
 }
 
 static void phb_bring_up(struct phb *p)
 {
-	bool ok = p->model == PHB_MODEL_PHB4 ? phb4_setup(p) : phb3_setup(p);
-
-	if (!ok || !rtt_setup(p))
+	if (!p->hw->setup(p))
 		return;
+	if (phb_read(p, PHB_VERSION) != p->version) {
+		p->why_absent = "register space not mapped";
+		return;
+	}
+	p->num_pes = p->hw->num_pes(p);
+	p->reserved_pe = p->num_pes - 1;
+	rtt_setup(p);
 	p->present = true;
-	p->why_absent = NULL;
 	p->iommu.name = p->name;
 	p->pci.domain = phb_domain(p);
 	p->next_pe = PHB_FIRST_PE;
+	phb_init_common(p);
 	p->hw->init(p);
 	if (pci_enumerate(&p->pci) < 0)
 		printf("phb: warning: %s: more than %u PCI functions, the rest ignored\n",
@@ -344,7 +384,7 @@ void phb_init(const void *fdt)
 {
 	unsigned int i;
 
-	nr_phbs = nr_pes = nr_rtts = 0;
+	nr_phbs = nr_pes = 0;
 	find_p9(fdt);
 	find_p8(fdt);
 	sort_phbs();

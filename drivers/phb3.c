@@ -22,7 +22,6 @@
 #define PHB3_NUM_PES		256
 #define PHB3_KILL_THRESHOLD	64
 
-static const struct phb_hw_ops phb3_hw_ops;
 static const struct phb_ops phb3_iommu_ops;
 static const struct pci_cfg_ops phb3_cfg_ops;
 
@@ -33,7 +32,7 @@ static bool phb3_xscom_probe(struct phb *p)
 {
 	uint64_t v;
 
-	if (xscom_write(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_ADDR, PHB3_VERSION))
+	if (xscom_write(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_ADDR, PHB_VERSION))
 		return false;
 	if (xscom_read(p->chip_id, p->xscom_ind + PHB3_SPCI_ASB_DATA, &v) || !v)
 		return false;
@@ -72,29 +71,21 @@ static bool phb3_enable_bars(struct phb *p)
 			   PHB3_BAR_EN_MMIO0 | PHB3_BAR_EN_MMIO1 | PHB3_BAR_EN_PHB) == 0;
 }
 
-bool phb3_setup(struct phb *p)
+static bool phb3_setup(struct phb *p)
 {
-	p->hw = &phb3_hw_ops;
 	if (!phb3_xscom_probe(p))
 		return false;
 	if (!phb3_enable_bars(p)) {
 		p->why_absent = "BARs not set by firmware";
 		return false;
 	}
-	if (phb_read(p, PHB3_VERSION) != p->version) {
-		p->why_absent = "register space not mapped";
-		return false;
-	}
-	p->num_pes = PHB3_NUM_PES;
-	p->reserved_pe = p->num_pes - 1;
 	return true;
 }
 
-static void ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc)
+static uint32_t phb3_num_pes(struct phb *p)
 {
-	phb_write(p, PHB3_IODA_ADDR, (autoinc ? PHB3_IODA_AD_AUTOINC : 0) |
-		  SETFIELD(PHB3_IODA_AD_TSEL, 0ULL, table) |
-		  SETFIELD(PHB3_IODA_AD_TADR, 0ULL, index));
+	(void)p;
+	return PHB3_NUM_PES;
 }
 
 static void phb3_m32_init(struct phb *p)
@@ -107,32 +98,20 @@ static void phb3_m32_init(struct phb *p)
 
 static void phb3_init(struct phb *p)
 {
-	unsigned int i;
-
-	phb_write(p, PHB3_RTT_BAR, PHB3_RTT_BAR_ENABLE |
-		  ((uint64_t)(uintptr_t)p->rtt & PHB3_RTT_BAR_BASE));
-	ioda_select(p, IODA2_TBL_TVT, 0, true);
-	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
-		phb_write(p, PHB3_IODA_DATA0, 0);
 	phb3_m32_init(p);
 	p->pci.cfg = &phb3_cfg_ops;
-	p->pci.mem_pci = PHB_M32_PCI_BASE;
-	p->pci.mem_cpu = p->m32_cpu;
-	p->pci.mem_size = PHB_M32_SIZE;
 	p->iommu.ops = &phb3_iommu_ops;
 	p->iommu.kill_threshold = PHB3_KILL_THRESHOLD;
 	p->iommu.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 24) | (1ULL << 28);
 }
 
-static void phb3_rtc_invalidate(struct phb *p)
-{
-	phb_write(p, PHB3_RTC_INVALIDATE, PHB3_RTC_INVALIDATE_ALL);
-}
-
-static const struct phb_hw_ops phb3_hw_ops = {
+const struct phb_hw_ops phb3_hw_ops = {
 	.model = "phb3",
+	.setup = phb3_setup,
+	.num_pes = phb3_num_pes,
 	.init = phb3_init,
-	.rtc_invalidate = phb3_rtc_invalidate,
+	.rtt_bar_base = PHB3_RTT_BAR_BASE,
+	.ioda_tadr = PHB3_IODA_AD_TADR,
 };
 
 /* --- config space ------------------------------------------------------------ */
@@ -155,25 +134,6 @@ static const struct pci_cfg_ops phb3_cfg_ops = {
 
 /* --- IOMMU operations ---------------------------------------------------------- */
 
-static int phb3_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
-			   const struct tce_table *tbl)
-{
-	struct phb *p = phb_from_iommu(iphb);
-	uint64_t tve;
-	int rc;
-
-	if (pe >= p->num_pes)
-		return IOMMU_EINVAL;
-	rc = phb_tve_encode(p, window, tbl, &tve);
-	if (rc)
-		return rc;
-	lock_take(&p->lock);
-	ioda_select(p, IODA2_TBL_TVT, pe * TCE_WINDOWS + (unsigned int)window, false);
-	phb_write(p, PHB3_IODA_DATA0, tve);
-	lock_release(&p->lock);
-	return IOMMU_OK;
-}
-
 /*
  * Completion: the PHB has no kill queue status, and a read-back cannot
  * complete before the PHB has taken every earlier store to its registers,
@@ -186,29 +146,31 @@ static int phb3_sync(struct iommu_phb *iphb)
 	return IOMMU_OK;
 }
 
+/*
+ * Each kill is one store of a complete request to TCE_KILL, with no queue
+ * status to wait on, so CPUs killing on the same PHB need no lock: their
+ * stores may interleave, each is a kill of its own.
+ */
 static int phb3_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 {
-	struct phb *p = phb_from_iommu(iphb);
-
-	iphb->kills_pe++;
-	lock_take(&p->lock);
-	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_PE | SETFIELD(PHB3_TCE_KILL_PENUM, 0ULL, pe));
-	lock_release(&p->lock);
+	__atomic_fetch_add(&iphb->kills_pe, 1, __ATOMIC_RELAXED);
+	phb_write(phb_from_iommu(iphb), PHB3_TCE_KILL,
+		  PHB3_TCE_KILL_PE | SETFIELD(PHB3_TCE_KILL_PENUM, 0ULL, pe));
 	return IOMMU_OK;
 }
 
 static int phb3_kill_all(struct iommu_phb *iphb)
 {
-	struct phb *p = phb_from_iommu(iphb);
-
-	iphb->kills_all++;
-	lock_take(&p->lock);
-	phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ALL);
-	lock_release(&p->lock);
+	__atomic_fetch_add(&iphb->kills_all, 1, __ATOMIC_RELAXED);
+	phb_write(phb_from_iommu(iphb), PHB3_TCE_KILL, PHB3_TCE_KILL_ALL);
 	return IOMMU_OK;
 }
 
-/* One write per page: KILL_ONE | page bus address | PE; the caller syncs. */
+/*
+ * One write per page: KILL_ONE | page bus address | PE; the caller syncs.
+ * The PE number overlays the address's low bits, which are clear: the
+ * core only links tables whose page size is in page_sizes, 4 KiB or more.
+ */
 static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 			   uint64_t npages, unsigned int page_shift)
 {
@@ -217,19 +179,17 @@ static int phb3_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 
 	if (!npages)
 		return IOMMU_OK;
-	if (page_shift < 12 || (bus & (page - 1)))
+	if (bus & (page - 1))
 		return phb3_kill_pe(iphb, pe);
-	iphb->kills_range++;
-	lock_take(&p->lock);
+	__atomic_fetch_add(&iphb->kills_range, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < npages; i++)
 		phb_write(p, PHB3_TCE_KILL, PHB3_TCE_KILL_ONE |
 			  SETFIELD(PHB3_TCE_KILL_PENUM, bus + i * page, pe));
-	lock_release(&p->lock);
 	return IOMMU_OK;
 }
 
 static const struct phb_ops phb3_iommu_ops = {
-	.set_window = phb3_set_window,
+	.set_window = phb_set_window,
 	.kill_range = phb3_kill_range,
 	.kill_pe = phb3_kill_pe,
 	.kill_all = phb3_kill_all,

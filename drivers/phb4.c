@@ -7,7 +7,8 @@
  *      telling an absent PHB from a present one;
  *   2. the PEC stack BARs through XSCOM, BAR_EN last (QEMU maps at that
  *      write and does not support moving an enabled BAR);
- *   3. RTT_BAR, TVT cleared, M32 through MBT entry 0.
+ *   3. RTT_BAR, TVT cleared (both in drivers/phb.c), M32 through MBT
+ *      entry 0.
  *
  * Everything after step 2 goes through the register space by MMIO, kills
  * included: the XSCOM indirect path would hide them from the MMIO trace
@@ -40,7 +41,6 @@
 /* Kill/sync status polls: QEMU answers at once, hardware within µs. */
 #define PHB4_POLL_MAX		100000
 
-static const struct phb_hw_ops phb4_hw_ops;
 static const struct phb_ops phb4_iommu_ops;
 static const struct pci_cfg_ops phb4_cfg_ops;
 
@@ -51,7 +51,7 @@ static bool phb4_xscom_probe(struct phb *p)
 	uint64_t v;
 
 	if (xscom_write(p->chip_id, p->xscom_ind + PHB4_IND_ADDR,
-			PHB4_IND_ADDR_VALID | SETFIELD(PHB4_IND_ADDR_OFFSET, 0ULL, PHB4_VERSION)))
+			PHB4_IND_ADDR_VALID | SETFIELD(PHB4_IND_ADDR_OFFSET, 0ULL, PHB_VERSION)))
 		return false;
 	if (xscom_read(p->chip_id, p->xscom_ind + PHB4_IND_DATA, &v) || !v)
 		return false;
@@ -105,69 +105,43 @@ static uint32_t phb4_num_pes(struct phb *p)
 	return (p->index == 0 || p->index == 3) ? PHB4_PES_BIG : PHB4_PES_SMALL;
 }
 
-bool phb4_setup(struct phb *p)
+static bool phb4_setup(struct phb *p)
 {
-	p->hw = &phb4_hw_ops;
 	if (!phb4_xscom_probe(p))
 		return false;
 	if (!phb4_set_bars(p)) {
 		p->why_absent = "BAR setup failed";
 		return false;
 	}
-	if (phb_read(p, PHB4_VERSION) != p->version) {
-		p->why_absent = "register space not mapped";
-		return false;
-	}
-	p->num_pes = phb4_num_pes(p);
-	p->reserved_pe = p->num_pes - 1;
 	return true;
-}
-
-static void ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc)
-{
-	phb_write(p, PHB4_IODA_ADDR, (autoinc ? PHB4_IODA_AD_AUTOINC : 0) |
-		  SETFIELD(PHB4_IODA_AD_TSEL, 0ULL, table) |
-		  SETFIELD(PHB4_IODA_AD_TADR, 0ULL, index));
 }
 
 /* M32: CPU [m32_cpu, +2 GiB) onto PCI [0x80000000, 4 GiB), one MBT pair. */
 static void phb4_m32_init(struct phb *p)
 {
 	phb_write(p, PHB4_M32_START_ADDR, PHB_M32_PCI_BASE);
-	ioda_select(p, IODA3_TBL_MBT, 0, true);
-	phb_write(p, PHB4_IODA_DATA0, IODA3_MBT0_TYPE_M32 | (p->m32_cpu & IODA3_MBT0_BASE));
-	phb_write(p, PHB4_IODA_DATA0, IODA3_MBT1_ENABLE | (~(PHB_M32_SIZE - 1) & IODA3_MBT1_MASK));
+	phb_ioda_select(p, IODA3_TBL_MBT, 0, true);
+	phb_write(p, PHB_IODA_DATA0, IODA3_MBT0_TYPE_M32 | (p->m32_cpu & IODA3_MBT0_BASE));
+	phb_write(p, PHB_IODA_DATA0, IODA3_MBT1_ENABLE | (~(PHB_M32_SIZE - 1) & IODA3_MBT1_MASK));
 }
 
 static void phb4_init(struct phb *p)
 {
-	unsigned int i;
-
-	phb_write(p, PHB4_RTT_BAR, PHB4_RTT_BAR_ENABLE |
-		  ((uint64_t)(uintptr_t)p->rtt & PHB4_RTT_BAR_BASE));
-	ioda_select(p, IODA3_TBL_TVT, 0, true);
-	for (i = 0; i < p->num_pes * TCE_WINDOWS; i++)
-		phb_write(p, PHB4_IODA_DATA0, 0);
 	phb4_m32_init(p);
 	p->pci.cfg = &phb4_cfg_ops;
-	p->pci.mem_pci = PHB_M32_PCI_BASE;
-	p->pci.mem_cpu = p->m32_cpu;
-	p->pci.mem_size = PHB_M32_SIZE;
 	p->iommu.ops = &phb4_iommu_ops;
 	/* HW560152: single-page kills can be lost under load; always PE. */
 	p->iommu.kill_threshold = 0;
 	p->iommu.page_sizes = (1ULL << 12) | (1ULL << 16) | (1ULL << 21) | (1ULL << 30);
 }
 
-static void phb4_rtc_invalidate(struct phb *p)
-{
-	phb_write(p, PHB4_RTC_INVALIDATE, PHB4_RTC_INVALIDATE_ALL);
-}
-
-static const struct phb_hw_ops phb4_hw_ops = {
+const struct phb_hw_ops phb4_hw_ops = {
 	.model = "phb4",
+	.setup = phb4_setup,
+	.num_pes = phb4_num_pes,
 	.init = phb4_init,
-	.rtc_invalidate = phb4_rtc_invalidate,
+	.rtt_bar_base = PHB4_RTT_BAR_BASE,
+	.ioda_tadr = PHB4_IODA_AD_TADR,
 };
 
 /* --- config space ------------------------------------------------------------ */
@@ -232,25 +206,6 @@ static const struct pci_cfg_ops phb4_cfg_ops = {
 
 /* --- IOMMU operations ---------------------------------------------------------- */
 
-static int phb4_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
-			   const struct tce_table *tbl)
-{
-	struct phb *p = phb_from_iommu(iphb);
-	uint64_t tve;
-	int rc;
-
-	if (pe >= p->num_pes)
-		return IOMMU_EINVAL;
-	rc = phb_tve_encode(p, window, tbl, &tve);
-	if (rc)
-		return rc;
-	lock_take(&p->lock);
-	ioda_select(p, IODA3_TBL_TVT, pe * TCE_WINDOWS + (unsigned int)window, false);
-	phb_write(p, PHB4_IODA_DATA0, tve);
-	lock_release(&p->lock);
-	return IOMMU_OK;
-}
-
 /*
  * The kill path talks to the registers in their own byte order: the
  * hypervisor runs little-endian and the PHB's registers are big-endian, so
@@ -292,11 +247,14 @@ static inline int kill_issue(uint64_t regs, uint64_t raw)
 	return IOMMU_OK;
 }
 
-static int kill_one_request(struct phb *p, uint64_t raw)
+/* One kill request, counted in *count under the lock: callers on different
+ * tables reach the same PHB concurrently. */
+static int kill_one_request(struct phb *p, uint64_t raw, uint64_t *count)
 {
 	int rc;
 
 	lock_take(&p->lock);
+	(*count)++;
 	rc = kill_issue(p->regs, raw);
 	lock_release(&p->lock);
 	return rc;
@@ -304,14 +262,13 @@ static int kill_one_request(struct phb *p, uint64_t raw)
 
 static int phb4_kill_pe(struct iommu_phb *iphb, uint32_t pe)
 {
-	iphb->kills_pe++;
-	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_PE) | raw_pe(pe));
+	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_PE) | raw_pe(pe),
+				&iphb->kills_pe);
 }
 
 static int phb4_kill_all(struct iommu_phb *iphb)
 {
-	iphb->kills_all++;
-	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_ALL));
+	return kill_one_request(phb_from_iommu(iphb), RAW(PHB4_TCE_KILL_ALL), &iphb->kills_all);
 }
 
 /*
@@ -381,8 +338,8 @@ static int phb4_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 	last = bus + (npages - 1) * page;
 	if ((bus & (page - 1)) || last < bus || (last & ~PPC_BITMASK(4, 51)))
 		return phb4_kill_pe(iphb, pe);
-	iphb->kills_range++;
 	lock_take(&p->lock);
+	iphb->kills_range++;
 	for (i = 0; i < npages && !rc; i++)
 		rc = kill_issue(p->regs, RAW(PHB4_TCE_KILL_ONE | psize |
 					     SETFIELD(PHB4_TCE_KILL_PENUM, bus + i * page, pe)));
@@ -391,7 +348,7 @@ static int phb4_kill_range(struct iommu_phb *iphb, uint32_t pe, uint64_t bus,
 }
 
 static const struct phb_ops phb4_iommu_ops = {
-	.set_window = phb4_set_window,
+	.set_window = phb_set_window,
 	.kill_range = phb4_kill_range,
 	.kill_pe = phb4_kill_pe,
 	.kill_all = phb4_kill_all,

@@ -80,9 +80,4 @@ static inline uint32_t in_be32(uint64_t addr)
 	return __builtin_bswap32(in_le32(addr));
 }
 
-static inline void out_be32(uint64_t addr, uint32_t v)
-{
-	out_le32(addr, __builtin_bswap32(v));
-}
-
 #endif /* ARCH_IO_H */

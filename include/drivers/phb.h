@@ -45,46 +45,65 @@
 #define PHB_CA_BDFN		PPC_BITMASK(4, 19)
 #define PHB_CA_REG		PPC_BITMASK(20, 31)
 
+/* Registers at the same offset on PHB3 and PHB4, with the fields they
+ * share; the rest of each field is in struct phb_hw_ops. */
+#define PHB_RTT_BAR		0x168
+#define   PHB_RTT_BAR_ENABLE	PPC_BIT(0)
+#define PHB_RTC_INVALIDATE	0x208
+#define   PHB_RTC_INVALIDATE_ALL PPC_BIT(0)
+#define PHB_IODA_ADDR		0x220
+#define   PHB_IODA_AD_AUTOINC	PPC_BIT(0)
+#define   PHB_IODA_AD_TSEL	PPC_BITMASK(11, 15)
+#define PHB_IODA_DATA0		0x228
+#define PHB_VERSION		0x800
+
+/* IODA table number of the TVT, 9 in IODA2 (PHB3) and IODA3 (PHB4) */
+#define PHB_IODA_TBL_TVT	9
+
 /* TVE, identical in IODA2 (PHB3) and IODA3 (PHB4) */
 #define PHB_TVE_TABLE_ADDR	PPC_BITMASK(0, 47)	/* top level >> 12 */
 #define PHB_TVE_NUM_LEVELS	PPC_BITMASK(48, 50)	/* levels - 1 */
 #define PHB_TVE_TABLE_SIZE	PPC_BITMASK(51, 55)	/* log2(level bytes) - 11 */
 #define PHB_TVE_IO_PSIZE	PPC_BITMASK(59, 63)	/* log2(page) - 11; 0 = bypass */
 
-enum phb_model {
-	PHB_MODEL_PHB3 = 3,
-	PHB_MODEL_PHB4 = 4,
-};
-
 struct phb;
 
 /* What a PHB generation does for the common code. */
 struct phb_hw_ops {
 	const char *model;		/* "phb3", "phb4" */
-	/* Point the PHB at its RTT, clear the TVT, open the M32 window. */
+	/* Presence through XSCOM (p->version), BARs. False (with
+	 * p->why_absent if it answered) if the PHB is not there. */
+	bool (*setup)(struct phb *p);
+	/* The PHB's PE count, once its register space answers. */
+	uint32_t (*num_pes)(struct phb *p);
+	/* Open the M32 window, set the config and IOMMU ops and the kill
+	 * policy; called once the RTT and TVT are set up (phb.c). */
 	void (*init)(struct phb *p);
-	/* Drop the PHB's cached RID -> PE translations. */
-	void (*rtc_invalidate)(struct phb *p);
+	uint64_t rtt_bar_base;		/* RTT_BAR's address field */
+	uint64_t ioda_tadr;		/* IODA_ADDR's table index field */
 };
 
 struct phb {
 	/* ops, kill policy, and kill counters: the driver counts each kill
-	 * operation it performs (kill_range counts once per call) */
+	 * operation it performs (kill_range counts once per call), PHB4 under
+	 * `lock`, PHB3 atomically (callers on different tables reach one
+	 * PHB concurrently) */
 	struct iommu_phb iommu;
 	struct pci_host pci;		/* config access, M32 window */
-	const struct phb_hw_ops *hw;
-	enum phb_model model;
+	const struct phb_hw_ops *hw;	/* its generation, from the FDT */
 	uint32_t chip_id, index;
 	bool present;			/* answered the XSCOM probe and came up */
 	const char *why_absent;		/* !present but answered: why */
 	uint64_t version;		/* PHB_VERSION */
 	/* XSCOM addresses (PCB) of this PHB's units, from the FDT */
-	uint64_t xscom_nest, xscom_pci, xscom_ind;
+	uint64_t xscom_nest, xscom_ind;
 	uint64_t regs;			/* register space (MMIO) */
 	uint64_t m32_cpu, m64_cpu, m64_size;
 	uint32_t num_pes, reserved_pe, next_pe;
 	uint16_t *rtt;			/* big-endian PE per RID */
-	struct lock lock;		/* address/data register pairs, kills */
+	/* Config and IODA address/data register pairs; on PHB4 also the
+	 * kill queue, the sync handshake and the kill counters. */
+	struct lock lock;
 	char name[12];			/* "phb<chip>:<index>" */
 };
 
@@ -108,7 +127,6 @@ void phb_init(const void *fdt);
 /* PHBs in (chip, index) order, absent ones included. */
 unsigned int phb_count(void);
 struct phb *phb_get(unsigned int i);
-struct phb *phb_of_dev(const struct pci_dev *dev);
 static inline uint16_t phb_domain(const struct phb *p)
 {
 	return (uint16_t)((p->chip_id << 4) | p->index);
@@ -131,10 +149,7 @@ static inline struct phb *phb_from_host(struct pci_host *host)
 
 /* --- for drivers/phb3.c and drivers/phb4.c only ------------------------- */
 
-/* Bring-up of one PHB: presence through XSCOM, BARs, register space,
- * version, PE count. False (with p->why_absent) if it is not there. */
-bool phb4_setup(struct phb *p);
-bool phb3_setup(struct phb *p);
+extern const struct phb_hw_ops phb3_hw_ops, phb4_hw_ops;
 
 uint64_t phb_read(struct phb *p, uint32_t reg);
 void phb_write(struct phb *p, uint32_t reg, uint64_t val);
@@ -142,9 +157,12 @@ void phb_write(struct phb *p, uint32_t reg, uint64_t val);
 uint32_t phb_cfg_read(struct phb *p, uint16_t bdf, uint32_t off, unsigned int size);
 void phb_cfg_write(struct phb *p, uint16_t bdf, uint32_t off, unsigned int size,
 		   uint32_t val);
-/* The TVE for tbl (NULL: 0, invalid), or IOMMU_EINVAL if this PHB cannot
- * express it (page size, levels, level size, alignment, window base). */
-int phb_tve_encode(const struct phb *p, int window, const struct tce_table *tbl,
-		   uint64_t *tve);
+/* Select entry `index` of IODA table `table` for IODA_DATA0 accesses;
+ * with autoinc, each access moves to the next entry. Under p->lock once
+ * the PHB is up. */
+void phb_ioda_select(struct phb *p, unsigned int table, unsigned int index, bool autoinc);
+/* The phb_ops set_window of both generations: the TVE in IODA_DATA0. */
+int phb_set_window(struct iommu_phb *iphb, uint32_t pe, int window,
+		   const struct tce_table *tbl);
 
 #endif /* DRIVERS_PHB_H */

@@ -1,8 +1,9 @@
 /*
  * PHB3 (POWER8) registers used by drivers/phb3.c: the PBCQ's XSCOM
  * registers and the PHB's register space (phb-and-tce.md §8). The PHB
- * register offsets match PHB4's where both have the register; the field
- * widths do not always (RTT base, IODA index, kill PE number).
+ * register offsets match PHB4's where both have the register; those
+ * registers are in drivers/phb.h, with the fields whose widths match, and
+ * only the fields that differ are here (RTT base, IODA index).
  */
 #ifndef DRIVERS_PHB3_REGS_H
 #define DRIVERS_PHB3_REGS_H
@@ -30,27 +31,17 @@
 /* PHB register space (MMIO, big-endian, 8-byte) */
 #define PHB3_PHB3_CONFIG		0x160
 #define   PHB3_CONFIG_M32_EN		PPC_BIT(16)
-#define PHB3_RTT_BAR			0x168
-#define   PHB3_RTT_BAR_ENABLE		PPC_BIT(0)
+/* PHB_RTT_BAR (phb.h) */
 #define   PHB3_RTT_BAR_BASE		PPC_BITMASK(14, 46)
 #define PHB3_M32_BASE_ADDR		0x190
 #define PHB3_M32_BASE_MASK		0x198
 #define PHB3_M32_START_ADDR		0x1a0
-#define PHB3_RTC_INVALIDATE		0x208
-#define   PHB3_RTC_INVALIDATE_ALL	PPC_BIT(0)
 #define PHB3_TCE_KILL			0x210
 #define   PHB3_TCE_KILL_ALL		PPC_BIT(0)
 #define   PHB3_TCE_KILL_PE		PPC_BIT(1)
 #define   PHB3_TCE_KILL_ONE		PPC_BIT(2)
 #define   PHB3_TCE_KILL_PENUM		PPC_BITMASK(56, 63)
-#define PHB3_IODA_ADDR			0x220
-#define   PHB3_IODA_AD_AUTOINC		PPC_BIT(0)
-#define   PHB3_IODA_AD_TSEL		PPC_BITMASK(11, 15)
+/* PHB_IODA_ADDR (phb.h) */
 #define   PHB3_IODA_AD_TADR		PPC_BITMASK(55, 63)
-#define PHB3_IODA_DATA0			0x228
-#define PHB3_VERSION			0x800
-
-/* IODA2 tables */
-#define IODA2_TBL_TVT			9
 
 #endif /* DRIVERS_PHB3_REGS_H */

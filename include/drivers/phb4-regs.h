@@ -1,7 +1,9 @@
 /*
  * PHB4 (POWER9) registers used by drivers/phb4.c: the PEC stack's XSCOM
  * registers and the PHB's own register space (phb-and-tce.md §3, §5, §7).
- * IBM bit numbering; fields are indented under their register.
+ * IBM bit numbering; fields are indented under their register. Registers
+ * PHB3 has at the same offset are in drivers/phb.h, with their shared
+ * fields.
  */
 #ifndef DRIVERS_PHB4_REGS_H
 #define DRIVERS_PHB4_REGS_H
@@ -36,15 +38,12 @@
 #define PHB4_IND_DATA			0x01
 
 /* PHB register space (MMIO, big-endian, 8-byte) */
-#define PHB4_RTT_BAR			0x168
-#define   PHB4_RTT_BAR_ENABLE		PPC_BIT(0)
+/* PHB_RTT_BAR (phb.h) */
 #define   PHB4_RTT_BAR_BASE		PPC_BITMASK(8, 46)
 #define PHB4_M32_START_ADDR		0x1a0
 #define PHB4_DMARD_SYNC			0x200
 #define   PHB4_DMARD_SYNC_START		PPC_BIT(0)
 #define   PHB4_DMARD_SYNC_COMPLETE	PPC_BIT(1)
-#define PHB4_RTC_INVALIDATE		0x208
-#define   PHB4_RTC_INVALIDATE_ALL	PPC_BIT(0)
 #define PHB4_TCE_KILL			0x210
 #define   PHB4_TCE_KILL_ALL		PPC_BIT(0)
 #define   PHB4_TCE_KILL_PE		PPC_BIT(1)
@@ -57,25 +56,19 @@
 #define   PHB4_TCE_KILL_PENUM		PPC_BITMASK(55, 63)
 #define   PHB4_TCE_KILL_BUSY		(PHB4_TCE_KILL_ALL | PHB4_TCE_KILL_PE | \
 					 PHB4_TCE_KILL_ONE)
-#define PHB4_IODA_ADDR			0x220
-#define   PHB4_IODA_AD_AUTOINC		PPC_BIT(0)
-#define   PHB4_IODA_AD_TSEL		PPC_BITMASK(11, 15)
+/* PHB_IODA_ADDR (phb.h) */
 #define   PHB4_IODA_AD_TADR		PPC_BITMASK(54, 63)
-#define PHB4_IODA_DATA0			0x228
 #define PHB4_EEH_CAP			0x268
 #define   PHB4_EEH_CAP_NUM_PES		PPC_BITMASK(0, 11)
-#define PHB4_VERSION			0x800
 #define PHB4_Q_DMA_R			0x888
 #define   PHB4_Q_DMA_R_TCE_KILL_STATUS	PPC_BIT(7)
 #define PHB4_RC_CONFIG_BASE		0x1000	/* root port config, LE, 4 bytes */
 #define PHB4_RC_CONFIG_SIZE		0x800
 
-/* IODA3 tables */
-#define IODA3_TBL_TVT			9
+/* IODA3 tables (the TVT is PHB_IODA_TBL_TVT) */
 #define IODA3_TBL_MBT			16
 
 /* MBT entry pair: [0] address and type, [1] enable and size mask */
-#define IODA3_MBT0_ENABLE		PPC_BIT(0)
 #define IODA3_MBT0_TYPE_M32		PPC_BIT(1)
 #define IODA3_MBT0_BASE			PPC_BITMASK(8, 51)
 #define IODA3_MBT1_ENABLE		PPC_BIT(0)
