@@ -120,42 +120,32 @@ static int64_t h_prod(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 	return H_SUCCESS;
 }
 
-static const hcall_fn table[HCALL_SLOTS] = {
-	[H_GET_TCE / 4] = h_get_tce,
-	[H_PUT_TCE / 4] = h_put_tce,
-	[H_GET_TERM_CHAR / 4] = h_get_term_char,
-	[H_PUT_TERM_CHAR / 4] = h_put_term_char,
-	[H_CEDE / 4] = h_cede,
-	[H_PROD / 4] = h_prod,
-	[H_STUFF_TCE / 4] = h_stuff_tce,
-	[H_PUT_TCE_INDIRECT / 4] = h_put_tce_indirect,
-	[H_SET_MODE / 4] = h_set_mode,
-	[HCALL_SLOT_RTAS] = h_rtas,
+#define HCALL(op, fn)	[op / 4] = { fn, #op }
+static const struct {
+	hcall_fn fn;
+	const char *name;
+} table[HCALL_SLOTS] = {
+	HCALL(H_GET_TCE, h_get_tce),
+	HCALL(H_PUT_TCE, h_put_tce),
+	HCALL(H_GET_TERM_CHAR, h_get_term_char),
+	HCALL(H_PUT_TERM_CHAR, h_put_term_char),
+	HCALL(H_CEDE, h_cede),
+	HCALL(H_PROD, h_prod),
+	HCALL(H_STUFF_TCE, h_stuff_tce),
+	HCALL(H_PUT_TCE_INDIRECT, h_put_tce_indirect),
+	HCALL(H_SET_MODE, h_set_mode),
+	[HCALL_SLOT_RTAS] = { h_rtas, "H_RTAS" },
 };
 
 /* Statistics per CPU (no atomics on the hcall path) and per slot, summed
  * when read. */
 static struct hcall_stat stats[NR_CPUS][HCALL_SLOTS];
 
-static const struct {
-	uint64_t op;
-	const char *name;
-} names[] = {
-	{ H_GET_TCE, "H_GET_TCE" }, { H_PUT_TCE, "H_PUT_TCE" },
-	{ H_GET_TERM_CHAR, "H_GET_TERM_CHAR" }, { H_PUT_TERM_CHAR, "H_PUT_TERM_CHAR" },
-	{ H_CEDE, "H_CEDE" }, { H_PROD, "H_PROD" }, { H_STUFF_TCE, "H_STUFF_TCE" },
-	{ H_PUT_TCE_INDIRECT, "H_PUT_TCE_INDIRECT" }, { H_SET_MODE, "H_SET_MODE" },
-	{ H_RTAS, "H_RTAS" },
-};
-
 const char *hcall_name(uint64_t op)
 {
-	unsigned int i;
+	const char *name = table[slot_of(op)].name;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].op == op)
-			return names[i].name;
-	return "unknown";
+	return name ? name : "unknown";
 }
 
 /* Result buckets by -rc, for rc in -63..0; anything else is "other". */
@@ -198,11 +188,11 @@ static inline __attribute__((always_inline)) void dispatch(struct vcpu *v)
 	v->stats.hcalls++;
 	if (v->regs.msr & MSR_PR) {
 		rc = H_PRIVILEGE;	/* sc 1 from the guest's user mode */
-	} else if (slot == HCALL_SLOT_UNKNOWN || !table[slot]) {
+	} else if (!table[slot].fn) {	/* HCALL_SLOT_UNKNOWN's is NULL too */
 		slot = HCALL_SLOT_UNKNOWN;
 		rc = H_FUNCTION;
 	} else {
-		rc = table[slot](v, &r[4], rets);
+		rc = table[slot].fn(v, &r[4], rets);
 		if (!papr_code(rc)) {
 			printf("tcevisor: hcall 0x%lx returned internal code %ld; guest gets H_HARDWARE\n",
 			       op, rc);
@@ -229,22 +219,17 @@ static void sum(unsigned int slot, struct hcall_stat *out)
 	}
 }
 
-void hcall_stats(uint64_t opcode, struct hcall_stat *out)
-{
-	unsigned int slot = slot_of(opcode);
-
-	sum(table[slot] ? slot : HCALL_SLOT_UNKNOWN, out);
-}
-
 void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, void *arg),
 			   void *arg)
 {
 	struct hcall_stat st;
-	unsigned int i;
+	unsigned int slot;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		hcall_stats(names[i].op, &st);
-		fn(names[i].op, &st, arg);
+	for (slot = 0; slot < HCALL_SLOT_UNKNOWN; slot++) {
+		if (!table[slot].fn)
+			continue;
+		sum(slot, &st);
+		fn(slot == HCALL_SLOT_RTAS ? H_RTAS : slot * 4, &st, arg);
 	}
 	sum(HCALL_SLOT_UNKNOWN, &st);
 	fn(~0ULL, &st, arg);

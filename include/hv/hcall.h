@@ -47,10 +47,8 @@ static inline uint64_t hcall_stat_calls(const struct hcall_stat *st)
 	return n;
 }
 
-/* Statistics of an opcode, summed over CPUs (every unknown opcode shares
- * one record). */
-void hcall_stats(uint64_t opcode, struct hcall_stat *out);
-/* Each implemented hcall, then the unknown ones with op = ~0. */
+/* The statistics of each implemented hcall (by opcode order, H_RTAS last),
+ * summed over CPUs, then of all unknown ones together with op = ~0. */
 void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, void *arg),
 			   void *arg);
 const char *hcall_name(uint64_t opcode);
