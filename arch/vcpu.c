@@ -9,8 +9,6 @@
 
 #define SPR_TAR		815
 #define SPR_PPR		896
-#define SPR_CTRLW	152
-#define SPR_CTRLR	136
 
 /* HFSCR facilities guests may use without trapping to the hypervisor:
  * FP, VECVSX, DSCR, PM, BHRB, EBB, TAR (TM stays off). */
@@ -46,7 +44,7 @@ void arch_vcpu_sprs_save(struct vcpu_sprs *s)
 	s->dscr = MFSPR(SPR_DSCR);
 	s->tar = MFSPR(SPR_TAR);
 	s->ppr = MFSPR(SPR_PPR);
-	s->ctrl = MFSPR(SPR_CTRLR);
+	s->ctrl = MFSPR(SPR_CTRLF);
 }
 
 void arch_vcpu_sprs_load(const struct vcpu_sprs *s)
@@ -72,7 +70,7 @@ void arch_vcpu_sprs_load(const struct vcpu_sprs *s)
 	MTSPR(SPR_DSCR, s->dscr);
 	MTSPR(SPR_TAR, s->tar);
 	MTSPR(SPR_PPR, s->ppr);
-	MTSPR(SPR_CTRLW, s->ctrl);
+	MTSPR(SPR_CTRLT, s->ctrl);
 }
 
 void arch_set_partition_context(const struct vcpu_context *c)
@@ -119,7 +117,7 @@ uint64_t arch_guest_lpcr(bool little_endian)
 	 * their own translations.
 	 */
 	uint64_t lpcr = LPCR_HR | LPCR_UPRT | LPCR_HVICE | LPCR_HDICE | LPCR_GTSE |
-			PPC_BIT(48) | PPC_BIT(50);
+			LPCR_PECE1 | LPCR_PECE3;	/* HDEE, DEE on POWER9 */
 
 	return arch_lpcr_set_ile(lpcr, little_endian);
 }
