@@ -188,7 +188,7 @@ static inline __attribute__((always_inline)) void dispatch(struct vcpu *v)
 	v->stats.hcalls++;
 	if (v->regs.msr & MSR_PR) {
 		rc = H_PRIVILEGE;	/* sc 1 from the guest's user mode */
-	} else if (!table[slot].fn) {	/* HCALL_SLOT_UNKNOWN's is NULL too */
+	} else if (slot == HCALL_SLOT_UNKNOWN || !table[slot].fn) {
 		slot = HCALL_SLOT_UNKNOWN;
 		rc = H_FUNCTION;
 	} else {
