@@ -89,6 +89,7 @@ static const struct phb_ops bench_ops = {
 	.kill_range = bench_kill_range,
 	.kill_pe = bench_kill_pe,
 	.kill_all = bench_kill_all,
+	.kill_pes = iommu_kill_pes_each,
 	.sync = bench_kill_sync,
 };
 

@@ -193,5 +193,6 @@ static const struct phb_ops phb3_iommu_ops = {
 	.kill_range = phb3_kill_range,
 	.kill_pe = phb3_kill_pe,
 	.kill_all = phb3_kill_all,
+	.kill_pes = iommu_kill_pes_each,
 	.sync = phb3_sync,
 };

@@ -277,18 +277,47 @@ static int phb4_kill_all(struct iommu_phb *iphb)
  * (skiboot's sequence, phb-and-tce.md §7). Under the lock, so that two
  * CPUs' handshakes do not interleave.
  */
-static int phb4_sync(struct iommu_phb *iphb)
+static inline int sync_locked(uint64_t regs)
 {
-	struct phb *p = phb_from_iommu(iphb);
-	uint64_t regs = p->regs;
-	int rc = IOMMU_EHW;
-
-	lock_take(&p->lock);
 	out_le64(regs + PHB4_DMARD_SYNC, RAW(PHB4_DMARD_SYNC_START));
 	if (poll_raw(regs + PHB4_Q_DMA_R, RAW(PHB4_Q_DMA_R_TCE_KILL_STATUS), 0) &&
 	    poll_raw(regs + PHB4_DMARD_SYNC, RAW(PHB4_DMARD_SYNC_COMPLETE),
 		     RAW(PHB4_DMARD_SYNC_COMPLETE)))
-		rc = IOMMU_OK;
+		return IOMMU_OK;
+	return IOMMU_EHW;
+}
+
+static int phb4_sync(struct iommu_phb *iphb)
+{
+	struct phb *p = phb_from_iommu(iphb);
+	int rc;
+
+	lock_take(&p->lock);
+	rc = sync_locked(p->regs);
+	lock_release(&p->lock);
+	return rc;
+}
+
+/* A PE's kill token: the whole kill request, in register byte order. */
+static uint64_t phb4_kill_token(const struct iommu_phb *iphb, uint32_t pe)
+{
+	return RAW(PHB4_TCE_KILL_PE) | raw_pe(pe);
+}
+
+/* The fan-out's path: every PE kill and the sync in one hold of the lock. */
+static int phb4_kill_pes(struct iommu_phb *iphb, const uint64_t *tokens, unsigned int n)
+{
+	struct phb *p = phb_from_iommu(iphb);
+	uint64_t regs = p->regs;
+	unsigned int i;
+	int rc = IOMMU_OK;
+
+	lock_take(&p->lock);
+	iphb->kills_pe += n;
+	for (i = 0; i < n && !rc; i++)
+		rc = kill_issue(regs, tokens[i]);
+	if (!rc)
+		rc = sync_locked(regs);
 	lock_release(&p->lock);
 	return rc;
 }
@@ -352,5 +381,7 @@ static const struct phb_ops phb4_iommu_ops = {
 	.kill_range = phb4_kill_range,
 	.kill_pe = phb4_kill_pe,
 	.kill_all = phb4_kill_all,
+	.kill_pes = phb4_kill_pes,
+	.kill_token = phb4_kill_token,
 	.sync = phb4_sync,
 };

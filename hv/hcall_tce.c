@@ -41,7 +41,7 @@ int64_t h_get_tce(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 
 	if (!t)
 		return H_PARAMETER;
-	return papr_rc(tce_table_get_tce(t, args[1], &rets[0]));
+	return papr_rc(tce_table_get_tce(t, &v->guest->mem, args[1], &rets[0]));
 }
 
 /* H_STUFF_TCE(liobn, ioba, tce, count): count <= 512 (H_P4), and a mapping

@@ -192,7 +192,7 @@ static void phase_dma(void)
  * hardware entry changed. */
 static void update_dst2(bool again)
 {
-	uint64_t changed = table->stats.entries_changed;
+	uint64_t written = table->stats.entries_written;
 	uint64_t kills = table->stats.kills_pe + table->stats.kills_range;
 	unsigned int n = ST_PAGES_PER_EDU * nr_edus - ST_DST2;
 	int rc;
@@ -202,8 +202,8 @@ static void update_dst2(bool again)
 	rc = tce_table_put_list(table, &self_mem, bus_addr(0, ST_DST2), list + ST_DST2, n);
 	if (rc)
 		printf("selftest: update failed: %s\n", iommu_strerror(rc));
-	printf("selftest: %s changed %lu tce(s), kills %lu\n", again ? "nochange" : "update",
-	       table->stats.entries_changed - changed,
+	printf("selftest: %s wrote %lu tce(s), kills %lu\n", again ? "nochange" : "update",
+	       table->stats.entries_written - written,
 	       table->stats.kills_pe + table->stats.kills_range - kills);
 }
 

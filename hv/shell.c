@@ -255,8 +255,8 @@ static void cmd_tables(int argc, char **argv)
 		       t->window_size, page_str(t->page_shift, b1), page_str(t->hw_page_shift, b2),
 		       t->levels, t->top_hpa, tce_table_count_valid(t));
 		tce_table_for_each_link(t, print_link_group, &first);
-		printf("%s updates %lu changed %lu kills pe %lu range %lu\n", first ? "-" : "",
-		       t->stats.updates, t->stats.entries_changed, t->stats.kills_pe,
+		printf("%s updates %lu written %lu kills pe %lu range %lu\n", first ? "-" : "",
+		       t->stats.updates, t->stats.entries_written, t->stats.kills_pe,
 		       t->stats.kills_range);
 	}
 }
@@ -268,8 +268,10 @@ static void cmd_groups(int argc, char **argv)
 
 	for (i = 0; i < phb_pe_count(); i++) {
 		struct phb_pe *pe = phb_pe_get(i);
+		struct table_group_stats st;
 		char name[PCI_NAME_LEN];
 
+		table_group_stats(&pe->group, &st);
 		pci_dev_name(pe->dev, name);
 		printf("group %u %s pe %u dev %s", i, pe->phb->name, pe->pe, name);
 		for (w = 0; w < TCE_WINDOWS; w++) {
@@ -277,9 +279,8 @@ static void cmd_groups(int argc, char **argv)
 
 			printf(t ? " window%d table %u" : " window%d -", w, t ? t->id : 0);
 		}
-		printf(" updates %lu kills pe %lu range %lu errors %lu\n",
-		       pe->group.stats.updates, pe->group.stats.kills_pe,
-		       pe->group.stats.kills_range, pe->group.stats.kill_errors);
+		printf(" updates %lu kills pe %lu range %lu errors %lu\n", st.updates,
+		       st.kills_pe, st.kills_range, st.kill_errors);
 	}
 }
 
@@ -311,7 +312,9 @@ static const char *perm_str(uint64_t v)
 
 static void cmd_tce(int argc, char **argv)
 {
+	static const struct guest_mem no_mem;	/* a table no guest owns */
 	struct tce_table *t = table_arg(argc, argv, 1);
+	const struct guest *g;
 	uint64_t ioba, count = 1, k;
 
 	if (!t)
@@ -322,16 +325,22 @@ static void cmd_tce(int argc, char **argv)
 		return;
 	if (count > 64)
 		count = 64;
+	g = guest_by_id(t->owner);
 	for (k = 0; k < count; k++) {
 		uint64_t a = ioba + (k << t->page_shift), gv, hw;
+		int rc = tce_table_get_tce(t, g ? &g->mem : &no_mem, a, &gv);
 
-		if (tce_table_get_tce(t, a, &gv)) {
+		if (rc == IOMMU_ERANGE || rc == IOMMU_EALIGN) {
 			printf("error: ioba 0x%lx outside table %u's window\n", a, t->id);
 			return;
 		}
 		hw = tce_table_read_hw(t, (a - t->bus_offset) >> t->hw_page_shift);
-		printf("tce table %u ioba 0x%lx guest 0x%lx hw 0x%lx %s\n", t->id, a, gv, hw,
-		       perm_str(hw));
+		if (rc)		/* a mapping outside any guest's memory: no guest view */
+			printf("tce table %u ioba 0x%lx guest - hw 0x%lx %s\n", t->id, a, hw,
+			       perm_str(hw));
+		else
+			printf("tce table %u ioba 0x%lx guest 0x%lx hw 0x%lx %s\n", t->id, a, gv,
+			       hw, perm_str(hw));
 	}
 }
 
@@ -464,10 +473,11 @@ static void cmd_stats(int argc, char **argv)
 	hcall_for_each_served(print_hcall, NULL);
 	for (i = 0; i < phb_pe_count(); i++) {
 		struct phb_pe *pe = phb_pe_get(i);
+		struct table_group_stats st;
 
+		table_group_stats(&pe->group, &st);
 		printf("kills group %u %s pe %u pe-kills %lu range-kills %lu errors %lu\n", i,
-		       pe->phb->name, pe->pe, pe->group.stats.kills_pe,
-		       pe->group.stats.kills_range, pe->group.stats.kill_errors);
+		       pe->phb->name, pe->pe, st.kills_pe, st.kills_range, st.kill_errors);
 	}
 }
 

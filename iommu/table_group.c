@@ -22,6 +22,7 @@ static struct group_link *link_alloc(void)
 		if (!link_pool[i].in_use) {
 			l = &link_pool[i];
 			l->in_use = 1;
+			l->stats = (struct table_group_stats){ 0 };
 			__atomic_add_fetch(&links_used, 1, __ATOMIC_RELAXED);
 			break;
 		}
@@ -52,6 +53,7 @@ void table_group_init(struct table_group *grp, struct iommu_phb *phb, uint32_t p
 	grp->lock = (struct lock)LOCK_INIT;
 	grp->phb = phb;
 	grp->pe = pe;
+	grp->kill_token = phb->ops->kill_token ? phb->ops->kill_token(phb, pe) : pe;
 	grp->windows[0] = grp->windows[1] = NULL;
 	grp->stats = (struct table_group_stats){ 0 };
 }
@@ -104,8 +106,10 @@ static void list_insert(struct tce_table *tbl, struct group_link *l)
 	tbl->links = l;
 }
 
+/* Out of the table's list; what the link counted moves to its group. */
 static void list_remove(struct tce_table *tbl, struct group_link *l)
 {
+	struct table_group_stats *gs = &l->grp->stats;
 	struct group_link **pp;
 
 	lock_take(&tbl->lock);
@@ -116,7 +120,49 @@ static void list_remove(struct tce_table *tbl, struct group_link *l)
 			break;
 		}
 	}
+	__atomic_fetch_add(&gs->updates, l->stats.updates + l->stats.kills_pe, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&gs->kills_range, l->stats.kills_range, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&gs->kills_pe, l->stats.kills_pe, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&gs->kill_errors, l->stats.kill_errors, __ATOMIC_RELAXED);
 	lock_release(&tbl->lock);
+}
+
+void table_group_stats(struct table_group *grp, struct table_group_stats *out)
+{
+	int w;
+
+	lock_take(&grp->lock);	/* the links stay */
+	out->updates = __atomic_load_n(&grp->stats.updates, __ATOMIC_RELAXED);
+	/* a fan-out by PE kill counts once, in kills_pe: it is an update too */
+	out->kills_range = __atomic_load_n(&grp->stats.kills_range, __ATOMIC_RELAXED);
+	out->kills_pe = __atomic_load_n(&grp->stats.kills_pe, __ATOMIC_RELAXED);
+	out->kill_errors = __atomic_load_n(&grp->stats.kill_errors, __ATOMIC_RELAXED);
+	for (w = 0; w < TCE_WINDOWS; w++) {
+		struct group_link *l = grp->windows[w];
+
+		if (!l)
+			continue;
+		lock_take(&l->tbl->lock);
+		out->updates += l->stats.updates + l->stats.kills_pe;
+		out->kills_range += l->stats.kills_range;
+		out->kills_pe += l->stats.kills_pe;
+		out->kill_errors += l->stats.kill_errors;
+		lock_release(&l->tbl->lock);
+	}
+	lock_release(&grp->lock);
+}
+
+int iommu_kill_pes_each(struct iommu_phb *phb, const uint64_t *tokens, unsigned int n)
+{
+	int rc = IOMMU_OK;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (phb->ops->kill_pe(phb, (uint32_t)tokens[i]))
+			rc = IOMMU_EHW;
+	if (phb->ops->sync(phb))
+		rc = IOMMU_EHW;
+	return rc;
 }
 
 int iommu_link(struct tce_table *tbl, struct table_group *grp, int window)

@@ -5,7 +5,8 @@
  *
  * Lock order, outer to inner:
  *   table_group.lock    link/unlink of one group          (table_group.c)
- *   tce_table.lock      entries, link list and stats of one table
+ *   tce_table.lock      entries, link list and stats of one table, and
+ *                       the stats in each of its links
  *   PHB driver lock     the PHB's registers, inside phb_ops
  *   tce_pool.lock, link pool lock, tables_lock             leaves
  *
@@ -53,11 +54,12 @@ struct tce_table_slot {
 static struct tce_table_slot slots[TCE_TABLES_MAX];
 static struct lock tables_lock = LOCK_INIT;
 
-/* Hardware entries whose value changed, as ranges of hardware indexes. */
+/* What an update changed that a PHB may have cached: whether anything
+ * did, and the ranges of hardware indexes. */
 struct tce_changes {
-	uint64_t changed;
-	uint32_t n;
+	bool kill;	/* an entry changed that a PE may cache */
 	bool unknown;	/* ranges not recorded (or too many): PE kills only */
+	uint32_t n;
 	struct {
 		uint64_t first, count;
 	} r[TCE_KILL_RANGES_MAX];
@@ -91,13 +93,8 @@ static uint64_t level_bytes(const struct tce_table *tbl)
 	return 8ULL << tbl->level_shift;
 }
 
-/* A leaf block holds the hardware entries and, after them, their twins. */
-static unsigned int leaf_order(const struct tce_table *tbl)
-{
-	return tce_pool_order_for(2 * level_bytes(tbl));
-}
-
-static unsigned int upper_order(const struct tce_table *tbl)
+/* Every level, leaves included, is one block of 8 << level_shift bytes. */
+static unsigned int level_order(const struct tce_table *tbl)
 {
 	return tce_pool_order_for(level_bytes(tbl));
 }
@@ -120,7 +117,7 @@ static int geometry_check(const struct tce_pool *pool, const struct tce_table_ge
 	*level_shift = bits / g->levels;
 	if (*level_shift < TCE_LEVEL_SHIFT_MIN)
 		return IOMMU_EINVAL;
-	if (tce_pool_order_for(2 * (8ULL << *level_shift)) > pool->max_order)
+	if (tce_pool_order_for(8ULL << *level_shift) > pool->max_order)
 		return IOMMU_EINVAL;	/* a level larger than the pool's blocks */
 	return IOMMU_OK;
 }
@@ -163,7 +160,7 @@ struct tce_table *tce_table_create(struct tce_pool *pool,
 	tbl->nr_links = 0;
 	tbl->owner = 0;
 	tbl->liobn = 0;
-	tbl->top = tce_pool_alloc(pool, tbl->levels == 1 ? leaf_order(tbl) : upper_order(tbl));
+	tbl->top = tce_pool_alloc(pool, level_order(tbl));
 	if (!tbl->top) {
 		lock_take(&tables_lock);
 		tbl->allocated = false;
@@ -184,17 +181,13 @@ static void free_level(struct tce_table *tbl, uint64_t *lvl, unsigned int below)
 {
 	uint64_t i, n = 1ULL << tbl->level_shift;
 
-	if (below == 0) {
-		tce_pool_free(tbl->pool, lvl, leaf_order(tbl));
-		return;
-	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; below && i < n; i++) {
 		uint64_t e = from_be64(lvl[i]);
 
 		if (e & TCE_INDIRECT_VALID)
 			free_level(tbl, tce_pool_va(tbl->pool, e & TCE_RPN_MASK), below - 1);
 	}
-	tce_pool_free(tbl->pool, lvl, upper_order(tbl));
+	tce_pool_free(tbl->pool, lvl, level_order(tbl));
 }
 
 void tce_table_get(struct tce_table *tbl)
@@ -258,8 +251,7 @@ static int leaf_ensure(struct tce_table *tbl, uint64_t hw)
 		uint64_t e = from_be64(*slot);
 
 		if (!(e & TCE_INDIRECT_VALID)) {
-			uint64_t *child = tce_pool_alloc(tbl->pool, below == 1 ?
-							 leaf_order(tbl) : upper_order(tbl));
+			uint64_t *child = tce_pool_alloc(tbl->pool, level_order(tbl));
 
 			if (!child)
 				return IOMMU_ENOMEM;
@@ -329,15 +321,16 @@ void tce_table_read_hw_range(struct tce_table *tbl, uint64_t first, uint64_t cou
 /* ---- validation -------------------------------------------------------- */
 
 /* First guest index for [ioba, count pages): in the window, aligned, and
- * index + count not past the end (checked without overflow). */
-static int check_range(const struct tce_table *tbl, uint64_t ioba, uint64_t count,
-		       uint64_t *gi)
+ * index + count not past the end (checked without overflow). One compare
+ * covers both ends: below the window, ioba - bus_offset wraps past any
+ * window size (bus_offset is a multiple of window_size). */
+static inline int check_range(const struct tce_table *tbl, uint64_t ioba, uint64_t count,
+			      uint64_t *gi)
 {
-	uint64_t off;
+	uint64_t off = ioba - tbl->bus_offset;
 
-	if (ioba < tbl->bus_offset || ioba - tbl->bus_offset >= tbl->window_size)
+	if (off >= tbl->window_size)
 		return IOMMU_ERANGE;
-	off = ioba - tbl->bus_offset;
 	if (off & ((1ULL << tbl->page_shift) - 1))
 		return IOMMU_EALIGN;
 	*gi = off >> tbl->page_shift;
@@ -346,15 +339,19 @@ static int check_range(const struct tce_table *tbl, uint64_t ioba, uint64_t coun
 	return IOMMU_OK;
 }
 
-/* The hardware value for a guest TCE: host page | W | R, or 0 for a page
- * fault. The whole guest page must lie in one range of the guest's memory. */
+/*
+ * The hardware value for a guest TCE. A page-fault value (R = W = 0) is
+ * stored as it is: the PHB ignores its other bits, and H_GET_TCE returns
+ * them. A mapping must be the guest page's address (reserved bits clear)
+ * with the whole page in one range of the guest's memory: host page | W | R.
+ */
 static inline int xlate_tce(const struct tce_table *tbl, const struct guest_mem *mem,
 			    uint64_t tce, uint64_t *hw)
 {
-	uint64_t page = 1ULL << tbl->page_shift, gpa = tce & TCE_RPN_MASK, hpa;
+	uint64_t page = 1ULL << tbl->page_shift, gpa = tce & ~TCE_PERM_MASK, hpa;
 
 	if (!tce_is_mapping(tce)) {
-		*hw = 0;
+		*hw = tce;
 		return IOMMU_OK;
 	}
 	if ((gpa & (page - 1)) || !guest_mem_translate(mem, gpa, page, &hpa))
@@ -365,11 +362,60 @@ static inline int xlate_tce(const struct tce_table *tbl, const struct guest_mem 
 	return IOMMU_OK;
 }
 
+/*
+ * The same for many TCEs (H_PUT_TCE_INDIRECT), with the guest's first
+ * memory range (its RAM) and the table's geometry in locals: one compare
+ * per mapping puts a page inside that range, and every page of it is as
+ * aligned in host memory as the range's offset is. Anything else takes
+ * xlate_tce().
+ */
+static int xlate_list(const struct tce_table *tbl, const struct guest_mem *mem,
+		      const uint64_t *tces, uint64_t count, uint64_t *hw)
+{
+	uint64_t pmask = (1ULL << tbl->page_shift) - 1, k;
+	uint64_t hwmask = (1ULL << tbl->hw_page_shift) - 1;
+	struct guest_mem_range r = mem->r[0];
+	bool fast = mem->nr && r.size > pmask && !((r.hpa - r.gpa) & hwmask);
+	uint64_t last = fast ? r.size - pmask - 1 : 0;	/* highest page offset */
+
+	for (k = 0; fast && k < count; k++) {
+		uint64_t tce = tces[k], off = (tce & ~TCE_PERM_MASK) - r.gpa;
+
+		if (!tce_is_mapping(tce))
+			hw[k] = tce;
+		else if (!(tce & pmask & ~TCE_PERM_MASK) && off <= last)
+			hw[k] = (r.hpa + off) | (tce & TCE_PERM_MASK);	/* below r.gpa, off wraps */
+		else
+			break;
+	}
+	for (; k < count; k++) {
+		int rc = xlate_tce(tbl, mem, tces[k], &hw[k]);
+
+		if (rc)
+			return rc;
+	}
+	return IOMMU_OK;
+}
+
+/* Hardware entry j of a guest value's 1 << rs: a mapping's host pages one
+ * after another, a page-fault value repeated. */
+static inline uint64_t hw_sub(uint64_t hw, uint64_t j, unsigned int hw_page_shift)
+{
+	return tce_is_mapping(hw) ? hw + (j << hw_page_shift) : hw;
+}
+
+/* Could the PHB hold a stale copy after old became new? Not if both are
+ * page faults: the PHB treats every page-fault value alike. */
+static inline bool needs_kill(uint64_t old, uint64_t new)
+{
+	return old != new && ((old | new) & TCE_PERM_MASK);
+}
+
 /* ---- apply (cannot fail) ---------------------------------------------------- */
 
 static void changes_add(struct tce_changes *ch, uint64_t first, uint64_t count)
 {
-	ch->changed += count;
+	ch->kill = true;
 	if (ch->unknown)
 		return;
 	if (ch->n && ch->r[ch->n - 1].first + ch->r[ch->n - 1].count == first) {
@@ -385,7 +431,7 @@ static void changes_add(struct tce_changes *ch, uint64_t first, uint64_t count)
 	ch->n++;
 }
 
-/* Do any linked PEs sit on a PHB that kills ranges? If not, exact ranges
+/* Does any linked PE sit on a PHB that kills ranges? If not, exact ranges
  * are not needed: every linked PE gets one PE kill. */
 static bool want_ranges(const struct tce_table *tbl)
 {
@@ -398,205 +444,268 @@ static bool want_ranges(const struct tce_table *tbl)
 }
 
 /*
- * One value into leaf slots [s0, s1) whose first hardware index is base:
- * the stuff fast path for guest page == hardware page. Without a PHB that
- * kills ranges, one branch-free pass counts the entries that change and
- * writes every entry and its twin (an unchanged entry gets its own value
- * back, which the PHB cannot tell from no write). Exact runs are scanned
- * only when a PHB needs them.
+ * One value v (stored form) into leaf slots [s, s1) when only "did anything
+ * change" matters (PE kills). Until an entry needs a kill, compare; after
+ * that, only store: the usual stuff (a mapping over other values, or a
+ * clear of mapped entries) costs one store per entry. Returns whether a
+ * kill is needed, which *kill already says when set.
  */
-static void fill_leaf(uint64_t *leaf, uint64_t *twin, uint64_t s0, uint64_t s1, uint64_t base,
-		      uint64_t hw_be, uint64_t guest, bool ranges, struct tce_changes *ch)
+static bool fill_pe(uint64_t *leaf, uint64_t s, uint64_t s1, uint64_t v_be, bool kill)
 {
-	uint64_t s, diff = 0;
+	const uint64_t perm_be = to_be64(TCE_PERM_MASK);
 
-	if (!ranges) {
-		for (s = s0; s < s1; s++) {
-			diff += leaf[s] != hw_be;
-			leaf[s] = hw_be;
-			twin[s] = guest;
+	if (!kill) {
+		if (v_be & perm_be) {
+			/* a mapping: an equal entry needs no store, any other a kill */
+			for (; s < s1; s++)
+				if (leaf[s] != v_be)
+					goto store;
+		} else {
+			/* a page fault: a kill only over a mapping */
+			for (; s < s1; s++) {
+				if (leaf[s] & perm_be)
+					goto store;
+				leaf[s] = v_be;
+			}
 		}
-		if (diff) {
-			ch->changed += diff;
-			ch->unknown = true;
-		}
-		return;
+		return false;
 	}
-	s = s0;
+store:
+	for (; s < s1; s++)
+		leaf[s] = v_be;
+	return true;
+}
+
+/* Values v[] into leaf slots [s, s1) when only "did anything change"
+ * matters; returns whether a kill is needed. */
+static bool list_pe(uint64_t *leaf, uint64_t s, uint64_t s1, const uint64_t *v)
+{
+	uint64_t cached = 0;
+
+	for (; s < s1; s++, v++) {
+		uint64_t nv = *v, old = from_be64(leaf[s]);
+
+		if (old != nv) {
+			leaf[s] = to_be64(nv);
+			cached |= old | nv;
+		}
+	}
+	return (cached & TCE_PERM_MASK) != 0;
+}
+
+/* The same with the changed runs recorded, for PHBs that kill ranges;
+ * base is the hardware index of slot s. */
+static void fill_ranges(uint64_t *leaf, uint64_t s, uint64_t s1, uint64_t base,
+			uint64_t v, struct tce_changes *ch)
+{
+	uint64_t s0 = s;
+
 	while (s < s1) {
 		uint64_t start;
 
-		while (s < s1 && leaf[s] == hw_be)
-			s++;
+		while (s < s1 && !needs_kill(from_be64(leaf[s]), v))
+			leaf[s++] = to_be64(v);
 		start = s;
-		while (s < s1 && leaf[s] != hw_be)
-			leaf[s++] = hw_be;
+		while (s < s1 && needs_kill(from_be64(leaf[s]), v))
+			leaf[s++] = to_be64(v);
 		if (s > start)
 			changes_add(ch, base + start - s0, s - start);
 	}
-	for (s = s0; s < s1; s++)
-		twin[s] = guest;
 }
 
 /*
- * Guest entries [gi, gi + count): entry k gets guest value guest[k] and
- * hardware value hw[k] (k = 0 for all when `repeat`). Each guest entry
- * covers 1 << rs hardware entries: host page + j * hardware page.
+ * Guest entries [gi, gi + count) get hardware values hw[k] (hw[0] for all
+ * when `repeat`), each spread over its 1 << rs hardware entries.
  */
-static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint64_t *guest,
-		  const uint64_t *hw, bool repeat, struct tce_changes *ch)
+static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint64_t *hw,
+		  bool repeat, struct tce_changes *ch)
 {
-	unsigned int rs = tbl->page_shift - tbl->hw_page_shift;
+	unsigned int rs = tbl->page_shift - tbl->hw_page_shift, hs = tbl->hw_page_shift;
 	uint64_t per_leaf = 1ULL << tbl->level_shift, mask = per_leaf - 1;
 	uint64_t x = gi << rs, end = (gi + count) << rs;
-	/* only the one-value fill below needs to know (it walks the links) */
-	bool ranges = repeat && rs == 0 && want_ranges(tbl);
+	bool fill = repeat && rs == 0, ranges = want_ranges(tbl);
+
+	/* Without a PHB that kills ranges, only "anything to kill" counts. */
+	ch->unknown = !ranges;
 
 	while (x < end) {
 		uint64_t chunk_end = (x | mask) + 1 < end ? (x | mask) + 1 : end;
-		uint64_t *leaf = leaf_lookup(tbl, x), *twin;
+		uint64_t *leaf = leaf_lookup(tbl, x), s = x & mask, s1 = s + (chunk_end - x);
 
-		/* Missing leaf: ensure_range() allocated every leaf an entry
-		 * with a non-zero value needs, so these stay zero. */
+		/* Missing leaf: ensure_range() allocated every leaf a non-zero
+		 * value needs, so these stay zero. */
 		if (!leaf) {
 			x = chunk_end;
 			continue;
 		}
-		twin = leaf + per_leaf;
-		if (repeat && rs == 0) {
-			fill_leaf(leaf, twin, x & mask, (x & mask) + (chunk_end - x), x,
-				  to_be64(hw[0]), guest[0], ranges, ch);
-			x = chunk_end;
-			continue;
-		}
-		for (; x < chunk_end; x++) {
-			uint64_t k = repeat ? 0 : (x >> rs) - gi;
-			uint64_t j = x & ((1ULL << rs) - 1);
-			uint64_t nv = hw[k] ? hw[k] + (j << tbl->hw_page_shift) : 0;
-			uint64_t s = x & mask;
+		if (fill && !ranges) {
+			ch->kill = fill_pe(leaf, s, s1, to_be64(hw[0]), ch->kill);
+		} else if (fill) {
+			fill_ranges(leaf, s, s1, x, hw[0], ch);
+		} else if (rs == 0 && !ranges) {
+			ch->kill |= list_pe(leaf, s, s1, hw + (x - gi));
+		} else if (rs == 0) {
+			const uint64_t *v = hw + (x - gi);
 
-			if (from_be64(leaf[s]) != nv) {
-				leaf[s] = to_be64(nv);
-				changes_add(ch, x, 1);
+			for (; s < s1; s++, v++, x++) {
+				uint64_t old = from_be64(leaf[s]);
+
+				if (old != *v) {
+					leaf[s] = to_be64(*v);
+					if (needs_kill(old, *v))
+						changes_add(ch, x, 1);
+				}
 			}
-			if (j == 0)
-				twin[s] = guest[k];
+		} else {
+			for (; s < s1; s++, x++) {
+				uint64_t k = repeat ? 0 : (x >> rs) - gi;
+				uint64_t nv = hw_sub(hw[k], x & ((1ULL << rs) - 1), hs);
+				uint64_t old = from_be64(leaf[s]);
+
+				if (old != nv) {
+					leaf[s] = to_be64(nv);
+					if (needs_kill(old, nv))
+						changes_add(ch, x, 1);	/* sets kill */
+				}
+			}
 		}
+		x = chunk_end;
 	}
 }
 
 /* ---- invalidation fan-out ---------------------------------------------- */
 
 /*
- * Kills are queued on every linked PE first, and each PHB is synced after
- * the last kill queued on it (phb_ops.h). A table keeps the links of one
- * PHB together (table_group.c), so syncing a PHB when the walk moves on to
- * another one, and the last one at the end, syncs each PHB once. Were the
- * links out of order a PHB would only be synced more than once: correct,
- * since a sync covers every kill queued before it.
+ * A table keeps the links of one PHB together (table_group.c), so the
+ * fan-out takes the PHBs one at a time: every linked PE of the PHB gets
+ * its kills, then the PHB is synced once, after its last kill (phb_ops.h).
+ * On a PHB4 that is one kill_pes call: one hold of the PHB for all of its
+ * PEs and the sync. Per-link counts are plain: the table lock is held.
  */
 
-/* A sync failed: none of the kills queued on phb can be relied on, so
- * every group of the table on that PHB counts a kill error. */
-static __attribute__((noinline)) int sync_failed(struct tce_table *tbl,
-						 const struct iommu_phb *phb)
+/* The PHB failed: none of the kills queued on it since `from` can be
+ * relied on, so each of those links counts an error. */
+static __attribute__((noinline)) int kill_failed(struct group_link *from,
+						  const struct iommu_phb *phb)
 {
-	struct group_link *l;
-
-	for (l = tbl->links; l; l = l->next)
-		if (l->grp->phb == phb)
-			group_stat_inc(&l->grp->stats.kill_errors);
+	for (; from && from->grp->phb == phb; from = from->next)
+		from->stats.kill_errors++;
 	return IOMMU_EHW;
 }
 
-static inline int sync_phb(struct tce_table *tbl, struct iommu_phb *phb)
+/* PEs per kill_pes call; more on one PHB take several (extra syncs cost
+ * time, not correctness). */
+#define KILL_BATCH	16
+
+/* One PE kill for each link of phb from l on, and a sync. Returns the
+ * first link on another PHB. */
+static struct group_link *kill_pes_of(struct tce_table *tbl, struct iommu_phb *phb,
+				      struct group_link *l, int *rc)
 {
-	if (__builtin_expect(phb->ops->sync(phb) == 0, 1))
-		return IOMMU_OK;
-	return sync_failed(tbl, phb);
+	uint64_t tokens[KILL_BATCH];
+	struct group_link *first = l;
+	unsigned int n = 0;
+
+	do {
+		if (__builtin_expect(n == KILL_BATCH, 0)) {
+			if (phb->ops->kill_pes(phb, tokens, n))
+				*rc = kill_failed(first, phb);
+			tbl->stats.kills_pe += n;
+			first = l;
+			n = 0;
+		}
+		tokens[n++] = l->grp->kill_token;
+		l->stats.kills_pe++;
+		l = l->next;
+	} while (l && l->grp->phb == phb);
+	tbl->stats.kills_pe += n;
+	if (__builtin_expect(phb->ops->kill_pes(phb, tokens, n) != 0, 0))
+		*rc = kill_failed(first, phb);
+	return l;
+}
+
+/* The changed ranges as range kills for each link of phb from l on, and a
+ * sync. Returns the first link on another PHB. */
+static __attribute__((noinline)) struct group_link *
+kill_ranges_of(struct tce_table *tbl, struct iommu_phb *phb, struct group_link *l,
+	       const struct tce_changes *ch, int *rc)
+{
+	struct group_link *first = l;
+	bool failed = false;
+	uint32_t i;
+
+	for (; l && l->grp->phb == phb; l = l->next) {
+		l->stats.updates++;
+		for (i = 0; i < ch->n; i++) {
+			if (phb->ops->kill_range(phb, l->grp->pe, tbl->bus_offset +
+						 (ch->r[i].first << tbl->hw_page_shift),
+						 ch->r[i].count, tbl->hw_page_shift))
+				failed = true;
+			l->stats.kills_range++;
+			tbl->stats.kills_range++;
+		}
+	}
+	if (phb->ops->sync(phb) || failed)
+		*rc = kill_failed(first, phb);
+	return l;
 }
 
 /*
- * After entries changed: every linked PE gets one range kill per changed
- * range, or a single PE kill when a range is longer than its PHB's
- * threshold (PHB4: always); then every PHB touched is synced once, after
- * its last kill. A failure is reported after every PE has been tried.
+ * After entries changed: the PEs of each PHB get a range kill per changed
+ * range if no range is longer than that PHB's threshold (`longest`: the
+ * longest range, UINT64_MAX if they are not known), else one PE kill each
+ * (PHB4: always); then the PHB is synced. A failure is reported after
+ * every PE has been tried.
  */
-static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
+static int kill_links(struct tce_table *tbl, uint64_t longest, const struct tce_changes *ch)
 {
-	struct group_link *l;
-	struct iommu_phb *prev = NULL;
-	bool known = !ch->unknown;
-	uint64_t longest = 0;
-	uint32_t i;
+	struct group_link *l = tbl->links;
 	int rc = IOMMU_OK;
 
-	if (!ch->changed)
-		return IOMMU_OK;
-	/* The ranges fit a PHB when they are known and the longest is within
-	 * its threshold: found once, one comparison per PE. */
-	for (i = 0; i < ch->n; i++)
-		longest = ch->r[i].count > longest ? ch->r[i].count : longest;
 	/* Entries must be visible to the PHB before it refetches them. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (l = tbl->links; l; l = l->next) {
-		struct table_group *g = l->grp;
-		struct iommu_phb *phb = g->phb;
-		int r = IOMMU_OK;
+	while (l) {
+		struct iommu_phb *phb = l->grp->phb;
 
-		if (phb != prev) {
-			if (prev && sync_phb(tbl, prev))
-				rc = IOMMU_EHW;
-			prev = phb;
-		}
-		group_stat_inc(&g->stats.updates);
-		if (!known || longest > phb->kill_threshold) {
-			r = phb->ops->kill_pe(phb, g->pe);
-			group_stat_inc(&g->stats.kills_pe);
-			tbl->stats.kills_pe++;
-		} else {
-			for (i = 0; i < ch->n && !r; i++) {
-				r = phb->ops->kill_range(phb, g->pe, tbl->bus_offset +
-							 (ch->r[i].first << tbl->hw_page_shift),
-							 ch->r[i].count, tbl->hw_page_shift);
-				group_stat_inc(&g->stats.kills_range);
-				tbl->stats.kills_range++;
-			}
-		}
-		if (r) {
-			group_stat_inc(&g->stats.kill_errors);
-			rc = IOMMU_EHW;
-		}
+		if (longest > phb->kill_threshold)
+			l = kill_pes_of(tbl, phb, l, &rc);
+		else
+			l = kill_ranges_of(tbl, phb, l, ch, &rc);
 	}
-	if (prev && sync_phb(tbl, prev))
-		rc = IOMMU_EHW;
 	return rc;
+}
+
+static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
+{
+	uint64_t longest = 0;
+	uint32_t i;
+
+	if (!ch->kill)
+		return IOMMU_OK;
+	for (i = 0; i < ch->n; i++)
+		longest = ch->r[i].count > longest ? ch->r[i].count : longest;
+	return kill_links(tbl, ch->unknown ? UINT64_MAX : longest, ch);
 }
 
 /* ---- the update API ------------------------------------------------------ */
 
+static inline void changes_init(struct tce_changes *ch)
+{
+	ch->kill = false;
+	ch->unknown = false;
+	ch->n = 0;
+}
+
 /* The end of every update that passed validation: stats, kills, unlock. */
-static int commit(struct tce_table *tbl, const struct tce_changes *ch)
+static int commit(struct tce_table *tbl, uint64_t written, const struct tce_changes *ch)
 {
 	int rc;
 
 	tbl->stats.updates++;
-	tbl->stats.entries_changed += ch->changed;
+	tbl->stats.entries_written += written;
 	rc = fanout(tbl, ch);
 	lock_release(&tbl->lock);
 	return rc;
-}
-
-static int finish(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint64_t *guest,
-		  const uint64_t *hw, bool repeat)
-{
-	struct tce_changes ch;
-
-	ch.changed = 0;
-	ch.n = 0;
-	ch.unknown = false;
-	apply(tbl, gi, count, guest, hw, repeat, &ch);
-	return commit(tbl, &ch);
 }
 
 static int reject(struct tce_table *tbl, int rc)
@@ -610,6 +719,7 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
 		    uint64_t tce, uint64_t count)
 {
 	unsigned int rs = tbl->page_shift - tbl->hw_page_shift;
+	struct tce_changes ch;
 	uint64_t gi, hw;
 	int rc;
 
@@ -617,75 +727,29 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
 	rc = check_range(tbl, ioba, count, &gi);
 	if (!rc)
 		rc = xlate_tce(tbl, mem, tce, &hw);
-	/* A zero guest value needs no leaf; anything else (a mapping, or a
-	 * page fault carrying other bits) is stored, so its leaves must exist. */
+	/* A zero value needs no leaf; anything else is stored, so its leaves
+	 * must exist. */
 	if (!rc && tce)
 		rc = ensure_range(tbl, gi << rs, (gi + count) << rs);
 	if (rc)
 		return reject(tbl, rc);
-	if (count == 0) {
-		lock_release(&tbl->lock);
-		return IOMMU_OK;
-	}
-	return finish(tbl, gi, count, &tce, &hw, true);
+	changes_init(&ch);
+	apply(tbl, gi, count, &hw, true, &ch);
+	return commit(tbl, count << rs, &ch);
 }
 
 /*
  * H_PUT_TCE is the hottest call: one per DMA map or unmap of a guest
  * without a direct window. When the guest page is the hardware page it
- * changes one hardware entry or none, so it needs neither apply()'s chunks
- * and run scans nor want_ranges()'s walk of the links: the changed entry
- * is an exact run of one. Same checks, order and kills as a stuff of one.
+ * changes at most one hardware entry: no chunks, no run scans, and the
+ * changed range is that entry. Same checks, order and kills as a stuff of
+ * one.
  */
-/*
- * One changed hardware entry: each linked PE gets a one-page range kill if
- * its PHB takes page kills, else a PE kill, then each PHB one sync. The
- * general fan-out would come to the same; this is H_PUT_TCE's path, so it
- * stays short.
- */
-static int kill_one(struct tce_table *tbl, uint64_t hw_index)
-{
-	uint64_t bus = tbl->bus_offset + (hw_index << tbl->hw_page_shift);
-	struct group_link *l;
-	struct iommu_phb *cur = NULL;
-	int rc = IOMMU_OK;
-
-	/* The entry must be visible to the PHB before it refetches it. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	for (l = tbl->links; l; l = l->next) {
-		struct table_group *g = l->grp;
-		struct iommu_phb *phb = g->phb;
-		int r;
-
-		if (__builtin_expect(phb != cur, 0)) {
-			if (cur && sync_phb(tbl, cur))
-				rc = IOMMU_EHW;
-			cur = phb;
-		}
-		group_stat_inc(&g->stats.updates);
-		if (phb->kill_threshold) {
-			r = phb->ops->kill_range(phb, g->pe, bus, 1, tbl->hw_page_shift);
-			group_stat_inc(&g->stats.kills_range);
-			tbl->stats.kills_range++;
-		} else {
-			r = phb->ops->kill_pe(phb, g->pe);
-			group_stat_inc(&g->stats.kills_pe);
-			tbl->stats.kills_pe++;
-		}
-		if (__builtin_expect(r != 0, 0)) {
-			group_stat_inc(&g->stats.kill_errors);
-			rc = IOMMU_EHW;
-		}
-	}
-	if (cur && sync_phb(tbl, cur))
-		rc = IOMMU_EHW;
-	return rc;
-}
-
 int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
 		      uint64_t tce)
 {
-	uint64_t gi, hw, s, *leaf;
+	struct tce_changes ch;
+	uint64_t gi, hw, old, *leaf, *e;
 	int rc;
 
 	if (tbl->page_shift != tbl->hw_page_shift)
@@ -699,16 +763,23 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 	if (rc)
 		return reject(tbl, rc);
 	tbl->stats.updates++;
-	leaf = leaf_lookup(tbl, gi);
+	tbl->stats.entries_written++;
+	leaf = tbl->levels > 1 ? leaf_lookup(tbl, gi) : tbl->top;
 	/* a missing leaf only for a zero value: nothing to store, no change */
-	if (leaf) {
-		s = gi & ((1ULL << tbl->level_shift) - 1);
-		leaf[(1ULL << tbl->level_shift) + s] = tce;
+	if (__builtin_expect(leaf != NULL, 1)) {
+		e = &leaf[gi & ((1ULL << tbl->level_shift) - 1)];
 		/* compared and stored with byte-reversed accesses, not swaps */
-		if (from_be64(leaf[s]) != hw) {
-			leaf[s] = to_be64(hw);
-			tbl->stats.entries_changed++;
-			rc = kill_one(tbl, gi);
+		old = from_be64(*e);
+		if (old != hw) {
+			*e = to_be64(hw);
+			if (needs_kill(old, hw)) {
+				ch.kill = true;
+				ch.unknown = false;
+				ch.n = 1;
+				ch.r[0].first = gi;
+				ch.r[0].count = 1;
+				rc = kill_links(tbl, 1, &ch);
+			}
 		}
 	}
 	lock_release(&tbl->lock);
@@ -721,6 +792,7 @@ int tce_table_put_list(struct tce_table *tbl, const struct guest_mem *mem, uint6
 	/* tbl is the first member of its slot */
 	struct tce_table_slot *slot = (struct tce_table_slot *)tbl;
 	unsigned int rs = tbl->page_shift - tbl->hw_page_shift;
+	struct tce_changes ch;
 	uint64_t gi, k;
 	int rc;
 
@@ -728,35 +800,45 @@ int tce_table_put_list(struct tce_table *tbl, const struct guest_mem *mem, uint6
 		return IOMMU_EINVAL;
 	lock_take(&tbl->lock);
 	rc = check_range(tbl, ioba, count, &gi);
-	for (k = 0; !rc && k < count; k++)
-		rc = xlate_tce(tbl, mem, tces[k], &slot->xlat[k]);
-	for (k = 0; !rc && k < count; k++)
-		if (tces[k])
-			rc = ensure_range(tbl, (gi + k) << rs, (gi + k + 1) << rs);
+	if (!rc)
+		rc = xlate_list(tbl, mem, tces, count, slot->xlat);
+	if (!rc && tbl->levels > 1) {
+		for (k = 0; !rc && k < count; k++)
+			if (tces[k])
+				rc = ensure_range(tbl, (gi + k) << rs, (gi + k + 1) << rs);
+	}
 	if (rc)
 		return reject(tbl, rc);
-	if (count == 0) {
-		lock_release(&tbl->lock);
-		return IOMMU_OK;
-	}
-	return finish(tbl, gi, count, tces, slot->xlat, false);
+	changes_init(&ch);
+	apply(tbl, gi, count, slot->xlat, false, &ch);
+	return commit(tbl, count << rs, &ch);
 }
 
-int tce_table_get_tce(struct tce_table *tbl, uint64_t ioba, uint64_t *tce)
+int tce_table_get_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
+		      uint64_t *tce)
 {
 	unsigned int rs = tbl->page_shift - tbl->hw_page_shift;
-	uint64_t gi, *leaf, hw;
+	uint64_t gi, *leaf, x, v = 0, gpa;
 	int rc;
 
 	lock_take(&tbl->lock);
 	rc = check_range(tbl, ioba, 1, &gi);
 	if (!rc) {
-		hw = gi << rs;
-		leaf = leaf_lookup(tbl, hw);
-		*tce = leaf ? leaf[(1ULL << tbl->level_shift) + (hw & ((1ULL << tbl->level_shift) - 1))] : 0;
+		x = gi << rs;
+		leaf = leaf_lookup(tbl, x);
+		if (leaf)
+			v = from_be64(leaf[x & ((1ULL << tbl->level_shift) - 1)]);
 	}
 	lock_release(&tbl->lock);
-	return rc;
+	if (rc || !tce_is_mapping(v)) {
+		*tce = v;
+		return rc;
+	}
+	/* Only this guest's own translations are stored: it owns the page. */
+	if (!guest_mem_reverse(mem, v & TCE_RPN_MASK, &gpa))
+		return IOMMU_EHW;
+	*tce = gpa | (v & TCE_PERM_MASK);
+	return IOMMU_OK;
 }
 
 static uint64_t count_level(const struct tce_table *tbl, const uint64_t *lvl, unsigned int below)

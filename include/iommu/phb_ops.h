@@ -49,6 +49,21 @@ struct phb_ops {
 	 * IOMMU_EHW. Effective after the next sync. */
 	int (*kill_all)(struct iommu_phb *phb);
 	/*
+	 * The fan-out's usual case: a PE kill for each of the n (>= 1) PEs
+	 * whose kill tokens are in tokens[], then a sync, as n kill_pe calls
+	 * and one sync would do, in one hold of the PHB. 0, or IOMMU_EHW if a
+	 * kill never found room or the sync did not complete: then none of
+	 * these kills may be relied on. A PHB without a faster way uses
+	 * iommu_kill_pes_each().
+	 */
+	int (*kill_pes)(struct iommu_phb *phb, const uint64_t *tokens, unsigned int n);
+	/*
+	 * Optional: what kill_pes wants to be given for `pe`, worked out once
+	 * when its table_group is set up (PHB4: the kill register's value).
+	 * Without it the token is the PE number.
+	 */
+	uint64_t (*kill_token)(const struct iommu_phb *phb, uint32_t pe);
+	/*
 	 * Wait until every kill queued on this PHB before the call has taken
 	 * effect (the PHB's completion handshake). 0, or IOMMU_EHW if the PHB
 	 * did not complete: then none of those kills may be relied on.
@@ -72,5 +87,8 @@ struct iommu_phb {
 	 * kill counts once, however many register writes it takes). */
 	uint64_t kills_range, kills_pe, kills_all;
 };
+
+/* kill_pes as kill_pe on each PE (tokens are PE numbers), then sync. */
+int iommu_kill_pes_each(struct iommu_phb *phb, const uint64_t *tokens, unsigned int n);
 
 #endif /* IOMMU_PHB_OPS_H */

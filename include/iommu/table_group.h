@@ -21,8 +21,12 @@ struct tce_table;
 
 #define GROUP_LINKS_MAX		1024
 
-/* Group statistics are bumped under different locks (a group's two tables,
- * and its own link/unlink): always atomically. */
+/*
+ * Statistics of a group. What its tables' updates send it is counted in
+ * each link, under that table's lock (plain increments on the update
+ * path); link and unlink count in the group, atomically; a link's counts
+ * move into its group when it is freed. table_group_stats() adds them up.
+ */
 struct table_group_stats {
 	uint64_t updates;	/* updates of a linked table that changed entries */
 	uint64_t kills_range;	/* range kills received */
@@ -34,6 +38,7 @@ struct table_group {
 	struct lock lock;		/* serialises link/unlink of this group */
 	struct iommu_phb *phb;
 	uint32_t pe;
+	uint64_t kill_token;		/* for phb->ops->kill_pes */
 	struct group_link *windows[TCE_WINDOWS];
 	struct table_group_stats stats;
 };
@@ -44,6 +49,9 @@ struct group_link {
 	uint8_t window;
 	uint8_t in_use;
 	struct group_link *next;	/* next link of the same table */
+	/* Under tbl->lock. A fan-out by PE kill counts only in kills_pe (the
+	 * update is implied), one by range kills in updates and kills_range. */
+	struct table_group_stats stats;
 };
 
 static inline void group_stat_inc(uint64_t *stat)
@@ -52,6 +60,8 @@ static inline void group_stat_inc(uint64_t *stat)
 }
 
 void table_group_init(struct table_group *grp, struct iommu_phb *phb, uint32_t pe);
+/* The group's statistics, its live links' included (a snapshot). */
+void table_group_stats(struct table_group *grp, struct table_group_stats *out);
 
 /*
  * Make `grp` translate window `window` through `tbl`: the link joins the

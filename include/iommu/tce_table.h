@@ -11,10 +11,13 @@
  * and everything below (indexes, changed ranges, kills) is in hardware
  * units.
  *
- * Memory comes from a tce_pool. Upper levels are allocated when an update
- * first needs them; each leaf block is paired with a twin of the same size
- * holding the guest-visible values (H_GET_TCE returns exactly what the
- * guest stored, page-fault values with their other bits included).
+ * Memory comes from a tce_pool; upper levels are allocated when an update
+ * first needs them. The hardware entries are the only copy: a mapping is
+ * host page | W | R, and a page-fault value (R = W = 0, which the PHB
+ * ignores whatever its other bits) is stored exactly as the guest gave it.
+ * H_GET_TCE turns a mapping's host page back into the guest page, so it
+ * returns what the guest stored; a mapping TCE must have its reserved bits
+ * (52-61) clear, or it is refused (KVM refuses them too).
  *
  * Locking and lifetime: see the top of iommu/tce_table.c.
  */
@@ -40,7 +43,7 @@ struct guest_mem;
 struct tce_table_stats {
 	uint64_t updates;		/* successful put/stuff/list calls */
 	uint64_t rejected;		/* calls that failed validation */
-	uint64_t entries_changed;	/* hardware entries whose value changed */
+	uint64_t entries_written;	/* hardware entries written by updates */
 	uint64_t kills_range;		/* range kills issued (all linked PEs) */
 	uint64_t kills_pe;		/* PE kills issued (all linked PEs) */
 };
@@ -94,10 +97,13 @@ static inline uint64_t tce_table_entries(const struct tce_table *tbl)
  * applies it with a path that cannot fail, so a failed call changes no
  * entry. After applying, every PE linked to the table gets one kill per
  * contiguous changed range of hardware entries (or one PE kill), and none
- * when no hardware entry changed. Returns IOMMU_OK or a negative error.
+ * when no entry the PHB could have cached changed (a page-fault value
+ * replaced by another is no change to the PHB). Returns IOMMU_OK or a
+ * negative error.
  *
  *   ioba    bus address of the first page, aligned to the guest page
- *   tce     guest TCE: guest-physical page | W | R, translated through `mem`
+ *   tce     guest TCE: guest-physical page | W | R, translated through `mem`,
+ *           or a page-fault value (W = R = 0), stored as it is
  */
 int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem,
 		      uint64_t ioba, uint64_t tce);
@@ -109,8 +115,10 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem,
  * count <= TCE_LIST_MAX. */
 int tce_table_put_list(struct tce_table *tbl, const struct guest_mem *mem,
 		       uint64_t ioba, const uint64_t *tces, uint64_t count);
-/* The guest-visible value stored for ioba (0 if never written). */
-int tce_table_get_tce(struct tce_table *tbl, uint64_t ioba, uint64_t *tce);
+/* The TCE the guest stored for ioba (0 if never written): a mapping's host
+ * page translated back through `mem`. */
+int tce_table_get_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
+		      uint64_t *tce);
 /* The hardware entry (as the PHB reads it, CPU byte order) for hardware
  * index `hw_index`, 0 if its level is not allocated. For tests and shell. */
 uint64_t tce_table_read_hw(struct tce_table *tbl, uint64_t hw_index);

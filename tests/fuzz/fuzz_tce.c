@@ -13,8 +13,9 @@
  * After every operation the oracle checks:
  *  (a) no crash and no sanitizer report (the build does that);
  *  (b) every valid hardware entry of every table maps a page wholly inside
- *      the guest's host memory, is aligned, has no reserved bit set, and
- *      every invalid one is 0; upper levels point into the pool and are
+ *      the guest's host memory, is aligned and has no reserved bit set
+ *      (an invalid one is a page-fault value, any other bits); upper levels
+ *      point into the pool and are
  *      counted in levels_allocated;
  *  (c) a call that failed (other than by a kill failure we injected, after
  *      which the update stands) changed no hardware entry and no
@@ -444,7 +445,7 @@ static void op_link(struct rd *r)
 	if (!rc)
 		link_add(table_index(ft), p, pe, w);
 	snap_take(ft, &snap_b);
-	if (snap_diff(&snap_a, &snap_b, &nruns))
+	if (snap_diff(&snap_a, &snap_b, &nruns, false))
 		fail("link changed entries");
 	check_links(p, pe);
 }
@@ -646,7 +647,7 @@ static void op_update(struct rd *r, enum upd_kind kind)
 	applied = !rc || failed;
 	if (applied && count)
 		model_set(ft, gi, count, kind == UPD_LIST ? list : &tce, xl, kind != UPD_LIST);
-	changed = snap_diff(&snap_a, &snap_b, &nruns);
+	changed = snap_diff(&snap_a, &snap_b, &nruns, false);
 	if (!applied) {
 		if (changed)		/* (c) */
 			fail("failed call changed %lu hw entries (first %lu)",
@@ -656,6 +657,7 @@ static void op_update(struct rd *r, enum upd_kind kind)
 				fail("failed call changed guest entry %lu", (unsigned long)idx[i]);
 	}
 	guest_check(ft, idx, ns, gb);
+	changed = snap_diff(&snap_a, &snap_b, &nruns, true);
 	/* every linked PE is still tried after a kill fails */
 	check_kills(ft, nruns, changed, failed ? inj.phb : -1);
 }
@@ -671,7 +673,7 @@ static void op_get(struct rd *r)
 	ioba = dec_ioba(r, ft->tbl);
 	describe("get table %u (%s) ioba %#lx", ft->tbl->id, ft->name, (unsigned long)ioba);
 	want = predict_range(ft->tbl, ioba, 1, &gi);
-	rc = tce_table_get_tce(ft->tbl, ioba, &v);
+	rc = tce_table_get_tce(ft->tbl, &gmem, ioba, &v);
 	tally(K_GET, rc);
 	if (rc != want)
 		fail("get returned %s, expected %s", iommu_strerror(rc), iommu_strerror(want));

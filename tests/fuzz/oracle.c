@@ -73,15 +73,17 @@ int predict_range(const struct tce_table *t, uint64_t ioba, uint64_t count, uint
 	return IOMMU_OK;
 }
 
-/* The hardware value of a guest TCE's first hardware page (0: fault). */
+/* The hardware value of a guest TCE's first hardware page: a page fault
+ * as it is, a mapping translated (its reserved bits must be clear). */
 static int predict_tce(const struct tce_table *t, uint64_t tce, uint64_t *hw)
 {
-	uint64_t page = 1ULL << t->page_shift, gpa = tce & TCE_RPN_MASK;
+	uint64_t page = 1ULL << t->page_shift, gpa = tce & ~RW;
 	unsigned int i;
 
-	*hw = 0;
+	*hw = tce;
 	if (!(tce & RW))
 		return IOMMU_OK;
+	*hw = 0;
 	if (gpa % page)
 		return IOMMU_ETCE;
 	for (i = 0; i < gmem.nr; i++) {
@@ -127,8 +129,8 @@ int predict_geometry(const struct tce_table_geometry *g, const struct tce_pool *
 	if (bits % g->levels || bits / g->levels < 9)
 		return IOMMU_EINVAL;
 	*ls = bits / g->levels;
-	/* a leaf and its twin: 16 << ls bytes, order ls - 8 of 4 KiB */
-	if (*ls - 8 > p->max_order)
+	/* a level: 8 << ls bytes, order ls - 9 of 4 KiB */
+	if (*ls - 9 > p->max_order)
 		return IOMMU_EINVAL;
 	return IOMMU_OK;
 }
@@ -260,14 +262,14 @@ static void check_safe(const struct ftable *ft, const struct snap *s)
 	for (i = 0; i < s->nr; i++) {
 		for (x = s->r[i].first; x < s->r[i].first + s->r[i].count; x++, k++) {
 			uint64_t v = s->hw[k], hpa = v & TCE_RPN_MASK;
-			bool ok = v == 0;
+			bool ok = true;		/* a page fault, whatever its bits */
 
 			if (v & RW)
 				ok = !(v & ~TCE_RPN_MASK & ~RW) && !(hpa % page) &&
 				     guest_mem_owns_hpa(&gmem, hpa, page);
 			if (!ok)
-				fail("table %u (%s): hw entry %lu = %#lx is not 0 nor a page of "
-				     "the guest", t->id, ft->name, (unsigned long)x,
+				fail("table %u (%s): hw entry %lu = %#lx is not a page fault nor "
+				     "a page of the guest", t->id, ft->name, (unsigned long)x,
 				     (unsigned long)v);
 		}
 	}
@@ -287,8 +289,9 @@ static void check_model_hw(const struct ftable *ft, const struct snap *s)
 
 			while (c < ft->n && ft->m[c].gi < gi)
 				c++;
-			if (c < ft->n && ft->m[c].gi == gi && ft->m[c].hw)
-				want = ft->m[c].hw + ((x & rmask) << t->hw_page_shift);
+			if (c < ft->n && ft->m[c].gi == gi)
+				want = ft->m[c].hw & RW ?
+				       ft->m[c].hw + ((x & rmask) << t->hw_page_shift) : ft->m[c].hw;
 			if (s->hw[k] != want)
 				fail("table %u (%s): hw entry %lu = %#lx, the model says %#lx",
 				     t->id, ft->name, (unsigned long)x, (unsigned long)s->hw[k],
@@ -308,8 +311,10 @@ static void run_add(unsigned int *nr, uint64_t x)
 }
 
 /* Entries that differ between a and b (b taken later: leaves only appear)
- * as runs[]; returns how many entries changed. */
-uint64_t snap_diff(const struct snap *a, const struct snap *b, unsigned int *nruns)
+ * as runs[]; returns how many entries changed. With cached_only, one page
+ * fault replaced by another does not count: nothing a PHB caches changed. */
+uint64_t snap_diff(const struct snap *a, const struct snap *b, unsigned int *nruns,
+		   bool cached_only)
 {
 	uint64_t ka = 0, kb = 0, changed = 0, x;
 	unsigned int i, j = 0;
@@ -323,7 +328,7 @@ uint64_t snap_diff(const struct snap *a, const struct snap *b, unsigned int *nru
 		for (x = b->r[i].first; x < b->r[i].first + b->r[i].count; x++, kb++) {
 			uint64_t was = old ? a->hw[ka++] : 0;
 
-			if (was != b->hw[kb]) {
+			if (was != b->hw[kb] && (!cached_only || ((was | b->hw[kb]) & RW))) {
 				run_add(nruns, x);
 				changed++;
 			}
@@ -366,7 +371,8 @@ void guest_read(const struct ftable *ft, const uint64_t *idx, unsigned int n, ui
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		int rc = tce_table_get_tce(t, t->bus_offset + (idx[i] << t->page_shift), &out[i]);
+		int rc = tce_table_get_tce(t, &gmem, t->bus_offset + (idx[i] << t->page_shift),
+					   &out[i]);
 
 		if (rc)
 			fail("get_tce of entry %lu failed: %s", (unsigned long)idx[i],

@@ -20,8 +20,8 @@
 #define NTABLES		6		/* tables alive at once */
 #define NPES		8		/* PEs used on each fake PHB */
 #define NLINKS		(2 * NPES * TCE_WINDOWS)
-#define REGIONS_MAX	64		/* leaves in one snapshot */
-#define HW_MAX		16384		/* hardware entries in one snapshot */
+#define REGIONS_MAX	128		/* leaves in one snapshot */
+#define HW_MAX		32768		/* hardware entries in one snapshot */
 #define SAMPLE_MAX	48		/* guest entries read around one call */
 #define PHB4_SIZES	((1ULL << 12) | (1ULL << 16) | (1ULL << 21) | (1ULL << 30))
 #define PHB3_SIZES	((1ULL << 12) | (1ULL << 16) | (1ULL << 24) | (1ULL << 28))
@@ -102,7 +102,8 @@ void model_set(struct ftable *ft, uint64_t gi, uint64_t count, const uint64_t *g
 
 /* Snapshots and what is checked on them. */
 void snap_take(const struct ftable *ft, struct snap *s);
-uint64_t snap_diff(const struct snap *a, const struct snap *b, unsigned int *nruns);
+uint64_t snap_diff(const struct snap *a, const struct snap *b, unsigned int *nruns,
+		   bool cached_only);
 unsigned int sample(const struct tce_table *t, uint64_t lo, uint64_t hi, uint64_t *idx);
 void guest_read(const struct ftable *ft, const uint64_t *idx, unsigned int n, uint64_t *out);
 void guest_check(const struct ftable *ft, const uint64_t *idx, unsigned int n,

@@ -12,9 +12,9 @@
  *     4 KiB-aligned or its page not wholly in RAM -> H_PARAMETER;
  *  4. IOBA outside the window, not aligned to its page, or index + count
  *     past its end -> H_PARAMETER (even for count 0); count 0 -> success;
- *  5. every TCE: permission bits 00 is accepted as is; otherwise its
- *     page (tce & ~0xfff) must be aligned to the window's page and lie
- *     wholly inside RAM -> else H_PARAMETER;
+ *  5. every TCE: permission bits 00 is accepted as is; otherwise the
+ *     rest (tce & ~3: reserved bits 2-11 clear) must be a page aligned to
+ *     the window's page and lying wholly inside RAM -> else H_PARAMETER;
  *  6. a failed call changes nothing.
  *
  * The model starts from the windows' contents (read with H_GET_TCE: the
@@ -82,7 +82,7 @@ static struct swin *find_window(uint64_t liobn)
 
 static bool tce_ok(const struct swin *w, uint64_t tce)
 {
-	uint64_t gpa = tce & ~0xfffULL;
+	uint64_t gpa = tce & ~3ULL;
 
 	if (!(tce & 3))
 		return true;	/* a page fault, stored as it is */
@@ -242,7 +242,7 @@ static uint64_t valid_tce(const struct swin *w)
 {
 	uint64_t gpa = below(st.ram / w->page) * w->page;
 
-	return gpa | (below(4) ? 0 : rnd() & 0xffc) | perm();
+	return gpa | perm();
 }
 
 static uint64_t good_tce(const struct swin *w)
@@ -274,6 +274,8 @@ static uint64_t any_tce(const struct swin *w)
 		return valid_tce(w) + misalign(w);		/* misaligned for 64K */
 	if (r < 82)
 		return (st.ram - 4096) | perm();		/* crosses the end unless 4K */
+	if (r < 86)
+		return valid_tce(w) | ((1 + below(1023)) << 2);	/* reserved bits */
 	return valid_tce(w);
 }
 

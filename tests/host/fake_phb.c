@@ -144,6 +144,11 @@ static void shadow_observe(void)
 			continue;
 		tce_table_peek_hw_range(st->tbl, 0, st->n, st->tmp);
 		for (i = 0; i < st->n; i++) {
+			/* one page fault for another: the PHB treats them alike */
+			if (!((st->tmp[i] | st->cur[i]) & TCE_PERM_MASK)) {
+				st->cur[i] = st->tmp[i];
+				continue;
+			}
 			if (st->tmp[i] == st->cur[i])
 				continue;
 			for (k = 0; k < nspes; k++)
@@ -376,6 +381,7 @@ static const struct phb_ops fake_ops = {
 	.kill_range = fake_kill_range,
 	.kill_pe = fake_kill_pe,
 	.kill_all = fake_kill_all,
+	.kill_pes = iommu_kill_pes_each,
 	.sync = fake_sync,
 };
 

@@ -102,7 +102,14 @@ static int c_sync(struct iommu_phb *i)
 	return 0;
 }
 
-static const struct phb_ops cops = { c_set_window, c_kill_range, c_kill_pe, c_kill_all, c_sync };
+static const struct phb_ops cops = {
+	.set_window = c_set_window,
+	.kill_range = c_kill_range,
+	.kill_pe = c_kill_pe,
+	.kill_all = c_kill_all,
+	.kill_pes = iommu_kill_pes_each,
+	.sync = c_sync,
+};
 
 static struct tce_table *acquire(void)
 {
