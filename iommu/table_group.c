@@ -23,6 +23,7 @@ static struct group_link *link_alloc(void)
 			l = &link_pool[i];
 			l->in_use = 1;
 			l->stats = (struct table_group_stats){ 0 };
+			l->in_plan = 0;
 			__atomic_add_fetch(&links_used, 1, __ATOMIC_RELAXED);
 			break;
 		}
@@ -95,15 +96,18 @@ static void list_insert(struct tce_table *tbl, struct group_link *l)
 {
 	struct group_link *at;
 
+	tce_table_plan_fold(tbl);
 	for (at = tbl->links; at; at = at->next) {
 		if (at->grp->phb == l->grp->phb) {
 			l->next = at->next;
 			at->next = l;
+			tce_table_plan_build(tbl);
 			return;
 		}
 	}
 	l->next = tbl->links;
 	tbl->links = l;
+	tce_table_plan_build(tbl);
 }
 
 /* Out of the table's list; what the link counted moves to its group. */
@@ -113,6 +117,7 @@ static void list_remove(struct tce_table *tbl, struct group_link *l)
 	struct group_link **pp;
 
 	lock_take(&tbl->lock);
+	tce_table_plan_fold(tbl);
 	for (pp = &tbl->links; *pp; pp = &(*pp)->next) {
 		if (*pp == l) {
 			*pp = l->next;
@@ -120,6 +125,7 @@ static void list_remove(struct tce_table *tbl, struct group_link *l)
 			break;
 		}
 	}
+	tce_table_plan_build(tbl);
 	__atomic_fetch_add(&gs->updates, l->stats.updates + l->stats.kills_pe, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&gs->kills_range, l->stats.kills_range, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&gs->kills_pe, l->stats.kills_pe, __ATOMIC_RELAXED);
@@ -129,6 +135,7 @@ static void list_remove(struct tce_table *tbl, struct group_link *l)
 
 void table_group_stats(struct table_group *grp, struct table_group_stats *out)
 {
+	uint64_t plan;
 	int w;
 
 	lock_take(&grp->lock);	/* the links stay */
@@ -143,9 +150,10 @@ void table_group_stats(struct table_group *grp, struct table_group_stats *out)
 		if (!l)
 			continue;
 		lock_take(&l->tbl->lock);
-		out->updates += l->stats.updates + l->stats.kills_pe;
+		plan = l->in_plan ? l->tbl->plan.kills : 0;
+		out->updates += l->stats.updates + l->stats.kills_pe + plan;
 		out->kills_range += l->stats.kills_range;
-		out->kills_pe += l->stats.kills_pe;
+		out->kills_pe += l->stats.kills_pe + plan;
 		out->kill_errors += l->stats.kill_errors;
 		lock_release(&l->tbl->lock);
 	}

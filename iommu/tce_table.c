@@ -152,12 +152,14 @@ struct tce_table *tce_table_create(struct tce_pool *pool,
 	tbl->bus_offset = geo->bus_offset;
 	tbl->window_size = geo->window_size;
 	tbl->page_shift = (uint8_t)geo->page_shift;
+	tbl->page_mask = (1ULL << geo->page_shift) - 1;
 	tbl->hw_page_shift = (uint8_t)geo->hw_page_shift;
 	tbl->levels = (uint8_t)geo->levels;
 	tbl->level_shift = (uint8_t)ls;
 	tbl->lock = (struct lock)LOCK_INIT;
 	tbl->links = NULL;
 	tbl->nr_links = 0;
+	tbl->plan = (struct tce_kill_plan){ 0 };
 	tbl->owner = 0;
 	tbl->liobn = 0;
 	tbl->top = tce_pool_alloc(pool, level_order(tbl));
@@ -331,7 +333,7 @@ static inline int check_range(const struct tce_table *tbl, uint64_t ioba, uint64
 
 	if (off >= tbl->window_size)
 		return IOMMU_ERANGE;
-	if (off & ((1ULL << tbl->page_shift) - 1))
+	if (off & tbl->page_mask)
 		return IOMMU_EALIGN;
 	*gi = off >> tbl->page_shift;
 	if (count > tce_table_entries(tbl) - *gi)
@@ -628,12 +630,19 @@ static struct group_link *kill_pes_of(struct tce_table *tbl, struct iommu_phb *p
  * sync. Returns the first link on another PHB. */
 static __attribute__((noinline)) struct group_link *
 kill_ranges_of(struct tce_table *tbl, struct iommu_phb *phb, struct group_link *l,
-	       const struct tce_changes *ch, int *rc)
+	       const struct tce_changes *ch, uint64_t one, int *rc)
 {
 	struct group_link *first = l;
+	struct tce_changes single;
 	bool failed = false;
 	uint32_t i;
 
+	if (!ch) {	/* H_PUT_TCE's entry `one` */
+		single.n = 1;
+		single.r[0].first = one;
+		single.r[0].count = 1;
+		ch = &single;
+	}
 	for (; l && l->grp->phb == phb; l = l->next) {
 		l->stats.updates++;
 		for (i = 0; i < ch->n; i++) {
@@ -650,29 +659,109 @@ kill_ranges_of(struct tce_table *tbl, struct iommu_phb *phb, struct group_link *
 	return l;
 }
 
+void tce_table_plan_fold(struct tce_table *tbl)
+{
+	struct group_link *l;
+
+	for (l = tbl->links; l; l = l->next) {
+		if (l->in_plan)
+			l->stats.kills_pe += tbl->plan.kills;
+		l->in_plan = 0;
+	}
+	tbl->plan.kills = 0;
+	tbl->plan.nphbs = 0;
+	tbl->plan.npes = 0;
+}
+
+void tce_table_plan_build(struct tce_table *tbl)
+{
+	struct tce_kill_plan *p = &tbl->plan;
+	struct group_link *l;
+
+	tce_table_plan_fold(tbl);
+	for (l = tbl->links; l; l = l->next)
+		if (l->grp->phb->kill_threshold || p->npes++ == TCE_PLAN_PES)
+			goto none;
+	p->npes = 0;
+	for (l = tbl->links; l; l = l->next) {
+		if (!p->nphbs || p->phb[p->nphbs - 1].phb != l->grp->phb) {
+			p->phb[p->nphbs].phb = l->grp->phb;
+			p->phb[p->nphbs].first = p->npes;
+			p->phb[p->nphbs].n = 0;
+			p->nphbs++;
+		}
+		p->phb[p->nphbs - 1].n++;
+		p->token[p->npes++] = l->grp->kill_token;
+		l->in_plan = 1;
+	}
+	return;
+none:
+	tce_table_plan_fold(tbl);
+}
+
+/* A PHB of the plan failed: each of its links counts an error. */
+static __attribute__((noinline)) int plan_failed(struct tce_table *tbl,
+						  const struct iommu_phb *phb)
+{
+	struct group_link *l;
+
+	for (l = tbl->links; l; l = l->next)
+		if (l->grp->phb == phb)
+			l->stats.kill_errors++;
+	return IOMMU_EHW;
+}
+
+/* The fan-out through the plan: one kill_pes per PHB. */
+static __attribute__((noinline)) int kill_plan(struct tce_table *tbl)
+{
+	struct tce_kill_plan *p = &tbl->plan;
+	unsigned int i;
+	int rc = IOMMU_OK;
+
+	p->kills++;
+	tbl->stats.kills_pe += p->npes;
+	for (i = 0; i < p->nphbs; i++) {
+		struct iommu_phb *phb = p->phb[i].phb;
+
+		if (__builtin_expect(phb->ops->kill_pes(phb, &p->token[p->phb[i].first],
+							p->phb[i].n) != 0, 0))
+			rc = plan_failed(tbl, phb);
+	}
+	return rc;
+}
+
 /*
  * After entries changed: the PEs of each PHB get a range kill per changed
  * range if no range is longer than that PHB's threshold (`longest`: the
  * longest range, UINT64_MAX if they are not known), else one PE kill each
- * (PHB4: always); then the PHB is synced. A failure is reported after
- * every PE has been tried.
+ * (PHB4: always); then the PHB is synced. ch NULL: the one changed entry
+ * is `one`. A failure is reported after every PE has been tried.
  */
-static int kill_links(struct tce_table *tbl, uint64_t longest, const struct tce_changes *ch)
+static __attribute__((noinline)) int kill_walk(struct tce_table *tbl, uint64_t longest,
+						  const struct tce_changes *ch, uint64_t one)
 {
 	struct group_link *l = tbl->links;
 	int rc = IOMMU_OK;
 
-	/* Entries must be visible to the PHB before it refetches them. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while (l) {
 		struct iommu_phb *phb = l->grp->phb;
 
 		if (longest > phb->kill_threshold)
 			l = kill_pes_of(tbl, phb, l, &rc);
 		else
-			l = kill_ranges_of(tbl, phb, l, ch, &rc);
+			l = kill_ranges_of(tbl, phb, l, ch, one, &rc);
 	}
 	return rc;
+}
+
+static inline int kill_links(struct tce_table *tbl, uint64_t longest,
+			     const struct tce_changes *ch, uint64_t one)
+{
+	/* Entries must be visible to the PHB before it refetches them. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (tbl->plan.nphbs)
+		return kill_plan(tbl);
+	return kill_walk(tbl, longest, ch, one);
 }
 
 static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
@@ -684,7 +773,7 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 		return IOMMU_OK;
 	for (i = 0; i < ch->n; i++)
 		longest = ch->r[i].count > longest ? ch->r[i].count : longest;
-	return kill_links(tbl, ch->unknown ? UINT64_MAX : longest, ch);
+	return kill_links(tbl, ch->unknown ? UINT64_MAX : longest, ch, 0);
 }
 
 /* ---- the update API ------------------------------------------------------ */
@@ -745,10 +834,32 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
  * changed range is that entry. Same checks, order and kills as a stuff of
  * one.
  */
+/* H_PUT_TCE's translation: a mapping inside the guest's first range (its
+ * RAM), checked inline; anything else through xlate_tce(). Guest page ==
+ * hardware page here. */
+static inline int xlate_one(const struct tce_table *tbl, const struct guest_mem *mem,
+			    uint64_t tce, uint64_t *hw)
+{
+	const struct guest_mem_range *r = &mem->r[0];
+	uint64_t pmask = tbl->page_mask, off = (tce & ~TCE_PERM_MASK) - r->gpa, hpa;
+
+	if (!tce_is_mapping(tce)) {
+		*hw = tce;
+		return IOMMU_OK;
+	}
+	hpa = r->hpa + off;
+	/* below r->gpa, off wraps past size - page */
+	if (__builtin_expect(mem->nr && !(tce & pmask & ~TCE_PERM_MASK) && r->size > pmask &&
+			     off <= r->size - pmask - 1 && !(hpa & pmask), 1)) {
+		*hw = hpa | (tce & TCE_PERM_MASK);
+		return IOMMU_OK;
+	}
+	return xlate_tce(tbl, mem, tce, hw);
+}
+
 int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
 		      uint64_t tce)
 {
-	struct tce_changes ch;
 	uint64_t gi, hw, old, *leaf, *e;
 	int rc;
 
@@ -757,14 +868,15 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 	lock_take(&tbl->lock);
 	rc = check_range(tbl, ioba, 1, &gi);
 	if (!rc)
-		rc = xlate_tce(tbl, mem, tce, &hw);
+		rc = xlate_one(tbl, mem, tce, &hw);
 	if (!rc && tce && tbl->levels > 1)
 		rc = leaf_ensure(tbl, gi);
 	if (rc)
 		return reject(tbl, rc);
 	tbl->stats.updates++;
 	tbl->stats.entries_written++;
-	leaf = tbl->levels > 1 ? leaf_lookup(tbl, gi) : tbl->top;
+	/* one level: gi < entries, which is the level's size */
+	leaf = tbl->levels == 1 ? tbl->top : leaf_lookup(tbl, gi);
 	/* a missing leaf only for a zero value: nothing to store, no change */
 	if (__builtin_expect(leaf != NULL, 1)) {
 		e = &leaf[gi & ((1ULL << tbl->level_shift) - 1)];
@@ -772,14 +884,8 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 		old = from_be64(*e);
 		if (old != hw) {
 			*e = to_be64(hw);
-			if (needs_kill(old, hw)) {
-				ch.kill = true;
-				ch.unknown = false;
-				ch.n = 1;
-				ch.r[0].first = gi;
-				ch.r[0].count = 1;
-				rc = kill_links(tbl, 1, &ch);
-			}
+			if (needs_kill(old, hw))
+				rc = kill_links(tbl, 1, NULL, gi);
 		}
 	}
 	lock_release(&tbl->lock);

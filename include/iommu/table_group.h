@@ -48,6 +48,7 @@ struct group_link {
 	struct table_group *grp;
 	uint8_t window;
 	uint8_t in_use;
+	uint8_t in_plan;		/* its table's kill plan has its token */
 	struct group_link *next;	/* next link of the same table */
 	/* Under tbl->lock. A fan-out by PE kill counts only in kills_pe (the
 	 * update is implied), one by range kills in updates and kills_range. */

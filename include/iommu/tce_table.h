@@ -48,6 +48,27 @@ struct tce_table_stats {
 	uint64_t kills_pe;		/* PE kills issued (all linked PEs) */
 };
 
+/*
+ * The fan-out plan: when every PHB linked to a table kills whole PEs
+ * (PHB4) and there are at most TCE_PLAN_PES links, their kill tokens,
+ * grouped by PHB, worked out whenever a link comes or goes. An update then
+ * makes one kill_pes call per PHB without walking the links. Counting:
+ * each fan-out through the plan is one PE kill for every link in it, so
+ * only `kills` is counted; it moves into the links when the plan changes.
+ */
+#define TCE_PLAN_PES		8
+
+struct tce_kill_plan {
+	uint8_t nphbs;			/* 0: no plan, the fan-out walks the links */
+	uint8_t npes;
+	struct {
+		struct iommu_phb *phb;
+		uint8_t first, n;	/* its tokens: token[first .. first + n) */
+	} phb[TCE_PLAN_PES];
+	uint64_t token[TCE_PLAN_PES];
+	uint64_t kills;			/* fan-outs through this plan */
+};
+
 struct tce_table_geometry {
 	uint64_t bus_offset;		/* window start on the bus */
 	uint64_t window_size;		/* bytes, a power of two */
@@ -60,6 +81,7 @@ struct tce_table {
 	/* constant after creation */
 	uint64_t bus_offset;
 	uint64_t window_size;
+	uint64_t page_mask;		/* guest page - 1 */
 	uint8_t page_shift, hw_page_shift, levels, level_shift;
 	uint32_t id;			/* index in the table array */
 	uint64_t *top;			/* top level (host pointer) */
@@ -72,10 +94,16 @@ struct tce_table {
 	struct group_link *links;	/* PEs that translate through this table */
 	uint32_t nr_links;
 	uint64_t levels_allocated;	/* blocks taken from the pool */
+	struct tce_kill_plan plan;
 	struct tce_table_stats stats;
 	uint32_t owner;			/* free for the hypervisor: guest id */
 	uint32_t liobn;			/* free for the hypervisor */
 };
+
+/* For table_group.c, under the table lock: before the link list changes
+ * (the plan's counts move into its links), and after (a new plan). */
+void tce_table_plan_fold(struct tce_table *tbl);
+void tce_table_plan_build(struct tce_table *tbl);
 
 /* Create a table (holding one reference) from `pool`. NULL with *err set
  * (IOMMU_EINVAL: impossible geometry; IOMMU_ENOMEM: pool exhausted). */
