@@ -473,6 +473,7 @@ static bool fill_pe(uint64_t *leaf, uint64_t s, uint64_t s1, uint64_t v_be, bool
 		return false;
 	}
 store:
+#pragma GCC unroll 4
 	for (; s < s1; s++)
 		leaf[s] = v_be;
 	return true;
