@@ -2,23 +2,6 @@
  * itself is inline in the header). */
 #include <iommu/guest_mem.h>
 
-/* The ranges after the first (guest_mem_translate() tried that one). */
-bool guest_mem_translate_rest(const struct guest_mem *m, uint64_t gpa, uint64_t len,
-			      uint64_t *hpa)
-{
-	unsigned int i;
-
-	for (i = 1; i < m->nr && i < GUEST_MEM_RANGES_MAX; i++) {
-		const struct guest_mem_range *r = &m->r[i];
-
-		if (guest_mem_inside(gpa, len, r->gpa, r->size)) {
-			*hpa = r->hpa + (gpa - r->gpa);
-			return true;
-		}
-	}
-	return false;
-}
-
 bool guest_mem_owns_hpa(const struct guest_mem *m, uint64_t hpa, uint64_t len)
 {
 	unsigned int i;

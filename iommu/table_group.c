@@ -140,7 +140,6 @@ void table_group_stats(struct table_group *grp, struct table_group_stats *out)
 
 	lock_take(&grp->lock);	/* the links stay */
 	out->updates = __atomic_load_n(&grp->stats.updates, __ATOMIC_RELAXED);
-	/* a fan-out by PE kill counts once, in kills_pe: it is an update too */
 	out->kills_range = __atomic_load_n(&grp->stats.kills_range, __ATOMIC_RELAXED);
 	out->kills_pe = __atomic_load_n(&grp->stats.kills_pe, __ATOMIC_RELAXED);
 	out->kill_errors = __atomic_load_n(&grp->stats.kill_errors, __ATOMIC_RELAXED);
@@ -150,6 +149,8 @@ void table_group_stats(struct table_group *grp, struct table_group_stats *out)
 		if (!l)
 			continue;
 		lock_take(&l->tbl->lock);
+		/* a fan-out by PE kill counts once, in kills_pe: it is an
+		 * update too; the plan's are counted in the table */
 		plan = l->in_plan ? l->tbl->plan.kills : 0;
 		out->updates += l->stats.updates + l->stats.kills_pe + plan;
 		out->kills_range += l->stats.kills_range;

@@ -350,13 +350,13 @@ static inline int check_range(const struct tce_table *tbl, uint64_t ioba, uint64
 static inline int xlate_tce(const struct tce_table *tbl, const struct guest_mem *mem,
 			    uint64_t tce, uint64_t *hw)
 {
-	uint64_t page = 1ULL << tbl->page_shift, gpa = tce & ~TCE_PERM_MASK, hpa;
+	uint64_t gpa = tce & ~TCE_PERM_MASK, hpa;
 
 	if (!tce_is_mapping(tce)) {
 		*hw = tce;
 		return IOMMU_OK;
 	}
-	if ((gpa & (page - 1)) || !guest_mem_translate(mem, gpa, page, &hpa))
+	if ((gpa & tbl->page_mask) || !guest_mem_translate(mem, gpa, tbl->page_mask + 1, &hpa))
 		return IOMMU_ETCE;
 	if (hpa & ((1ULL << tbl->hw_page_shift) - 1))
 		return IOMMU_ETCE;	/* host memory not aligned for this page size */
@@ -365,34 +365,41 @@ static inline int xlate_tce(const struct tce_table *tbl, const struct guest_mem 
 }
 
 /*
- * The same for many TCEs (H_PUT_TCE_INDIRECT), with the guest's first
- * memory range (its RAM) and the table's geometry in locals: one compare
- * per mapping puts a page inside that range, and every page of it is as
- * aligned in host memory as the range's offset is. Anything else takes
- * xlate_tce().
+ * The fast translation, for H_PUT_TCE and each TCE of a list: a page fault,
+ * or a mapping (reserved bits clear, page aligned) whose page lies in r,
+ * the guest's first memory range (its RAM); every page of r is as aligned
+ * in host memory as r's offset. False: take xlate_tce(), which covers the
+ * other ranges and gives the error.
  */
+static inline bool xlate_ram(const struct guest_mem_range *r, uint64_t pmask, uint64_t hwmask,
+			     uint64_t tce, uint64_t *hw)
+{
+	uint64_t off = (tce & ~TCE_PERM_MASK) - r->gpa;	/* below r->gpa: wraps past size */
+
+	if (!tce_is_mapping(tce)) {
+		*hw = tce;
+		return true;
+	}
+	if ((tce & pmask & ~TCE_PERM_MASK) || r->size <= pmask || off > r->size - pmask - 1 ||
+	    ((r->hpa - r->gpa) & hwmask))
+		return false;
+	*hw = (r->hpa + off) | (tce & TCE_PERM_MASK);
+	return true;
+}
+
+/* A list's TCEs (H_PUT_TCE_INDIRECT), the first range and masks in locals. */
 static int xlate_list(const struct tce_table *tbl, const struct guest_mem *mem,
 		      const uint64_t *tces, uint64_t count, uint64_t *hw)
 {
-	uint64_t pmask = (1ULL << tbl->page_shift) - 1, k;
-	uint64_t hwmask = (1ULL << tbl->hw_page_shift) - 1;
-	struct guest_mem_range r = mem->r[0];
-	bool fast = mem->nr && r.size > pmask && !((r.hpa - r.gpa) & hwmask);
-	uint64_t last = fast ? r.size - pmask - 1 : 0;	/* highest page offset */
+	const struct guest_mem_range r = mem->nr ? mem->r[0] : (struct guest_mem_range){ 0 };
+	uint64_t pmask = tbl->page_mask, hwmask = (1ULL << tbl->hw_page_shift) - 1, k;
 
-	for (k = 0; fast && k < count; k++) {
-		uint64_t tce = tces[k], off = (tce & ~TCE_PERM_MASK) - r.gpa;
+	for (k = 0; k < count; k++) {
+		int rc;
 
-		if (!tce_is_mapping(tce))
-			hw[k] = tce;
-		else if (!(tce & pmask & ~TCE_PERM_MASK) && off <= last)
-			hw[k] = (r.hpa + off) | (tce & TCE_PERM_MASK);	/* below r.gpa, off wraps */
-		else
-			break;
-	}
-	for (; k < count; k++) {
-		int rc = xlate_tce(tbl, mem, tces[k], &hw[k]);
-
+		if (xlate_ram(&r, pmask, hwmask, tces[k], &hw[k]))
+			continue;
+		rc = xlate_tce(tbl, mem, tces[k], &hw[k]);
 		if (rc)
 			return rc;
 	}
@@ -582,82 +589,19 @@ static void apply(struct tce_table *tbl, uint64_t gi, uint64_t count, const uint
  * A table keeps the links of one PHB together (table_group.c), so the
  * fan-out takes the PHBs one at a time: every linked PE of the PHB gets
  * its kills, then the PHB is synced once, after its last kill (phb_ops.h).
- * On a PHB4 that is one kill_pes call: one hold of the PHB for all of its
- * PEs and the sync. Per-link counts are plain: the table lock is held.
+ * With a plan (tce_table.h) that is one kill_pes call per PHB; otherwise
+ * the links are walked. Per-link counts are plain: the table lock is held.
  */
 
-/* The PHB failed: none of the kills queued on it since `from` can be
- * relied on, so each of those links counts an error. */
+/* The PHB failed to complete: none of the kills queued on it can be
+ * relied on, so each of the table's links on it, from `from` (the first
+ * of them) on, counts an error. */
 static __attribute__((noinline)) int kill_failed(struct group_link *from,
 						  const struct iommu_phb *phb)
 {
 	for (; from && from->grp->phb == phb; from = from->next)
 		from->stats.kill_errors++;
 	return IOMMU_EHW;
-}
-
-/* PEs per kill_pes call; more on one PHB take several (extra syncs cost
- * time, not correctness). */
-#define KILL_BATCH	16
-
-/* One PE kill for each link of phb from l on, and a sync. Returns the
- * first link on another PHB. */
-static struct group_link *kill_pes_of(struct tce_table *tbl, struct iommu_phb *phb,
-				      struct group_link *l, int *rc)
-{
-	uint64_t tokens[KILL_BATCH];
-	struct group_link *first = l;
-	unsigned int n = 0;
-
-	do {
-		if (__builtin_expect(n == KILL_BATCH, 0)) {
-			if (phb->ops->kill_pes(phb, tokens, n))
-				*rc = kill_failed(first, phb);
-			tbl->stats.kills_pe += n;
-			first = l;
-			n = 0;
-		}
-		tokens[n++] = l->grp->kill_token;
-		l->stats.kills_pe++;
-		l = l->next;
-	} while (l && l->grp->phb == phb);
-	tbl->stats.kills_pe += n;
-	if (__builtin_expect(phb->ops->kill_pes(phb, tokens, n) != 0, 0))
-		*rc = kill_failed(first, phb);
-	return l;
-}
-
-/* The changed ranges as range kills for each link of phb from l on, and a
- * sync. Returns the first link on another PHB. */
-static __attribute__((noinline)) struct group_link *
-kill_ranges_of(struct tce_table *tbl, struct iommu_phb *phb, struct group_link *l,
-	       const struct tce_changes *ch, uint64_t one, int *rc)
-{
-	struct group_link *first = l;
-	struct tce_changes single;
-	bool failed = false;
-	uint32_t i;
-
-	if (!ch) {	/* H_PUT_TCE's entry `one` */
-		single.n = 1;
-		single.r[0].first = one;
-		single.r[0].count = 1;
-		ch = &single;
-	}
-	for (; l && l->grp->phb == phb; l = l->next) {
-		l->stats.updates++;
-		for (i = 0; i < ch->n; i++) {
-			if (phb->ops->kill_range(phb, l->grp->pe, tbl->bus_offset +
-						 (ch->r[i].first << tbl->hw_page_shift),
-						 ch->r[i].count, tbl->hw_page_shift))
-				failed = true;
-			l->stats.kills_range++;
-			tbl->stats.kills_range++;
-		}
-	}
-	if (phb->ops->sync(phb) || failed)
-		*rc = kill_failed(first, phb);
-	return l;
 }
 
 void tce_table_plan_fold(struct tce_table *tbl)
@@ -674,16 +618,17 @@ void tce_table_plan_fold(struct tce_table *tbl)
 	tbl->plan.npes = 0;
 }
 
+/* After tce_table_plan_fold() and the list change: no plan if a PHB kills
+ * ranges or there are more links than it holds. */
 void tce_table_plan_build(struct tce_table *tbl)
 {
 	struct tce_kill_plan *p = &tbl->plan;
 	struct group_link *l;
+	unsigned int n = 0;
 
-	tce_table_plan_fold(tbl);
 	for (l = tbl->links; l; l = l->next)
-		if (l->grp->phb->kill_threshold || p->npes++ == TCE_PLAN_PES)
-			goto none;
-	p->npes = 0;
+		if (l->grp->phb->kill_threshold || ++n > TCE_PLAN_PES)
+			return;
 	for (l = tbl->links; l; l = l->next) {
 		if (!p->nphbs || p->phb[p->nphbs - 1].phb != l->grp->phb) {
 			p->phb[p->nphbs].phb = l->grp->phb;
@@ -695,74 +640,85 @@ void tce_table_plan_build(struct tce_table *tbl)
 		p->token[p->npes++] = l->grp->kill_token;
 		l->in_plan = 1;
 	}
-	return;
-none:
-	tce_table_plan_fold(tbl);
-}
-
-/* A PHB of the plan failed: each of its links counts an error. */
-static __attribute__((noinline)) int plan_failed(struct tce_table *tbl,
-						  const struct iommu_phb *phb)
-{
-	struct group_link *l;
-
-	for (l = tbl->links; l; l = l->next)
-		if (l->grp->phb == phb)
-			l->stats.kill_errors++;
-	return IOMMU_EHW;
 }
 
 /* The fan-out through the plan: one kill_pes per PHB. */
 static __attribute__((noinline)) int kill_plan(struct tce_table *tbl)
 {
 	struct tce_kill_plan *p = &tbl->plan;
+	struct group_link *l;
 	unsigned int i;
 	int rc = IOMMU_OK;
 
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* entries before the PHB refetches */
 	p->kills++;
 	tbl->stats.kills_pe += p->npes;
 	for (i = 0; i < p->nphbs; i++) {
 		struct iommu_phb *phb = p->phb[i].phb;
 
 		if (__builtin_expect(phb->ops->kill_pes(phb, &p->token[p->phb[i].first],
-							p->phb[i].n) != 0, 0))
-			rc = plan_failed(tbl, phb);
+							p->phb[i].n) == 0, 1))
+			continue;
+		for (l = tbl->links; l->grp->phb != phb; l = l->next)
+			;
+		rc = kill_failed(l, phb);
 	}
+	return rc;
+}
+
+/* One link's kills: a PE kill, or a range kill per changed range. */
+static int kill_link(struct tce_table *tbl, struct group_link *l, bool pe_kill,
+		     const struct tce_changes *ch)
+{
+	struct iommu_phb *phb = l->grp->phb;
+	int rc = IOMMU_OK;
+	uint32_t i;
+
+	if (pe_kill) {
+		l->stats.kills_pe++;
+		tbl->stats.kills_pe++;
+		rc = phb->ops->kill_pe(phb, l->grp->pe);
+	} else {
+		l->stats.updates++;
+		for (i = 0; i < ch->n; i++) {
+			if (phb->ops->kill_range(phb, l->grp->pe, tbl->bus_offset +
+						 (ch->r[i].first << tbl->hw_page_shift),
+						 ch->r[i].count, tbl->hw_page_shift))
+				rc = IOMMU_EHW;
+			l->stats.kills_range++;
+			tbl->stats.kills_range++;
+		}
+	}
+	if (rc)
+		l->stats.kill_errors++;
 	return rc;
 }
 
 /*
- * After entries changed: the PEs of each PHB get a range kill per changed
- * range if no range is longer than that PHB's threshold (`longest`: the
- * longest range, UINT64_MAX if they are not known), else one PE kill each
- * (PHB4: always); then the PHB is synced. ch NULL: the one changed entry
- * is `one`. A failure is reported after every PE has been tried.
+ * The fan-out without a plan: the PEs of each PHB get a range kill per
+ * changed range if no range is longer than that PHB's threshold
+ * (`longest`: the longest range, UINT64_MAX if they are not known), else
+ * one PE kill each; then the PHB is synced. A failure is reported after
+ * every PE has been tried.
  */
 static __attribute__((noinline)) int kill_walk(struct tce_table *tbl, uint64_t longest,
-						  const struct tce_changes *ch, uint64_t one)
+						  const struct tce_changes *ch)
 {
-	struct group_link *l = tbl->links;
+	struct group_link *l = tbl->links, *first;
 	int rc = IOMMU_OK;
 
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* entries before the PHB refetches */
 	while (l) {
 		struct iommu_phb *phb = l->grp->phb;
+		bool pe_kill = longest > phb->kill_threshold;
 
-		if (longest > phb->kill_threshold)
-			l = kill_pes_of(tbl, phb, l, &rc);
-		else
-			l = kill_ranges_of(tbl, phb, l, ch, one, &rc);
+		for (first = l; l && l->grp->phb == phb; l = l->next)
+			if (kill_link(tbl, l, pe_kill, ch))
+				rc = IOMMU_EHW;
+		if (phb->ops->sync(phb))
+			rc = kill_failed(first, phb);
 	}
 	return rc;
-}
-
-static inline int kill_links(struct tce_table *tbl, uint64_t longest,
-			     const struct tce_changes *ch, uint64_t one)
-{
-	/* Entries must be visible to the PHB before it refetches them. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (tbl->plan.nphbs)
-		return kill_plan(tbl);
-	return kill_walk(tbl, longest, ch, one);
 }
 
 static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
@@ -772,9 +728,26 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 
 	if (!ch->kill)
 		return IOMMU_OK;
+	if (tbl->plan.nphbs)
+		return kill_plan(tbl);
 	for (i = 0; i < ch->n; i++)
 		longest = ch->r[i].count > longest ? ch->r[i].count : longest;
-	return kill_links(tbl, ch->unknown ? UINT64_MAX : longest, ch, 0);
+	return kill_walk(tbl, ch->unknown ? UINT64_MAX : longest, ch);
+}
+
+/* H_PUT_TCE's fan-out: hardware entry gi changed. */
+static inline int kill_entry(struct tce_table *tbl, uint64_t gi)
+{
+	struct tce_changes ch;
+
+	if (tbl->plan.nphbs)
+		return kill_plan(tbl);
+	ch.kill = true;
+	ch.unknown = false;
+	ch.n = 1;
+	ch.r[0].first = gi;
+	ch.r[0].count = 1;
+	return kill_walk(tbl, 1, &ch);
 }
 
 /* ---- the update API ------------------------------------------------------ */
@@ -835,29 +808,6 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
  * changed range is that entry. Same checks, order and kills as a stuff of
  * one.
  */
-/* H_PUT_TCE's translation: a mapping inside the guest's first range (its
- * RAM), checked inline; anything else through xlate_tce(). Guest page ==
- * hardware page here. */
-static inline int xlate_one(const struct tce_table *tbl, const struct guest_mem *mem,
-			    uint64_t tce, uint64_t *hw)
-{
-	const struct guest_mem_range *r = &mem->r[0];
-	uint64_t pmask = tbl->page_mask, off = (tce & ~TCE_PERM_MASK) - r->gpa, hpa;
-
-	if (!tce_is_mapping(tce)) {
-		*hw = tce;
-		return IOMMU_OK;
-	}
-	hpa = r->hpa + off;
-	/* below r->gpa, off wraps past size - page */
-	if (__builtin_expect(mem->nr && !(tce & pmask & ~TCE_PERM_MASK) && r->size > pmask &&
-			     off <= r->size - pmask - 1 && !(hpa & pmask), 1)) {
-		*hw = hpa | (tce & TCE_PERM_MASK);
-		return IOMMU_OK;
-	}
-	return xlate_tce(tbl, mem, tce, hw);
-}
-
 int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
 		      uint64_t tce)
 {
@@ -869,7 +819,9 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 	lock_take(&tbl->lock);
 	rc = check_range(tbl, ioba, 1, &gi);
 	if (!rc)
-		rc = xlate_one(tbl, mem, tce, &hw);
+		/* here the hardware page is the guest page */
+		rc = mem->nr && xlate_ram(&mem->r[0], tbl->page_mask, tbl->page_mask, tce, &hw) ?
+		     IOMMU_OK : xlate_tce(tbl, mem, tce, &hw);
 	if (!rc && tce && tbl->levels > 1)
 		rc = leaf_ensure(tbl, gi);
 	if (rc)
@@ -886,7 +838,7 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 		if (old != hw) {
 			*e = to_be64(hw);
 			if (needs_kill(old, hw))
-				rc = kill_links(tbl, 1, NULL, gi);
+				rc = kill_entry(tbl, gi);
 		}
 	}
 	lock_release(&tbl->lock);

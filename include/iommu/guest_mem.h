@@ -27,22 +27,22 @@ static inline bool guest_mem_inside(uint64_t a, uint64_t len, uint64_t base, uin
 	return len != 0 && a >= base && len <= size && a - base <= size - len;
 }
 
-bool guest_mem_translate_rest(const struct guest_mem *m, uint64_t gpa, uint64_t len,
-			      uint64_t *hpa);
-
-/* [gpa, gpa + len) inside one range: its host address in *hpa. The first
- * range is tried inline (a guest's RAM is one range): every mapping TCE
- * goes through here. */
+/* [gpa, gpa + len) inside one range: its host address in *hpa. Inline:
+ * every mapping TCE goes through it. */
 static inline bool guest_mem_translate(const struct guest_mem *m, uint64_t gpa, uint64_t len,
 				       uint64_t *hpa)
 {
-	const struct guest_mem_range *r = &m->r[0];
+	unsigned int i;
 
-	if (__builtin_expect(m->nr && guest_mem_inside(gpa, len, r->gpa, r->size), 1)) {
-		*hpa = r->hpa + (gpa - r->gpa);
-		return true;
+	for (i = 0; i < m->nr && i < GUEST_MEM_RANGES_MAX; i++) {
+		const struct guest_mem_range *r = &m->r[i];
+
+		if (guest_mem_inside(gpa, len, r->gpa, r->size)) {
+			*hpa = r->hpa + (gpa - r->gpa);
+			return true;
+		}
 	}
-	return guest_mem_translate_rest(m, gpa, len, hpa);
+	return false;
 }
 /* Is [hpa, hpa + len) inside the guest's host memory? (test oracles) */
 bool guest_mem_owns_hpa(const struct guest_mem *m, uint64_t hpa, uint64_t len);
