@@ -327,20 +327,19 @@ static void cmd_tce(int argc, char **argv)
 		count = 64;
 	g = guest_by_id(t->owner);
 	for (k = 0; k < count; k++) {
-		uint64_t a = ioba + (k << t->page_shift), gv, hw;
+		uint64_t a = ioba + (k << t->page_shift), gv = 0, hw;
+		char gbuf[20];
 		int rc = tce_table_get_tce(t, g ? &g->mem : &no_mem, a, &gv);
 
 		if (rc == IOMMU_ERANGE || rc == IOMMU_EALIGN) {
 			printf("error: ioba 0x%lx outside table %u's window\n", a, t->id);
 			return;
 		}
+		/* a mapping outside any guest's memory has no guest view */
+		snprintf(gbuf, sizeof(gbuf), rc ? "-" : "0x%lx", gv);
 		hw = tce_table_read_hw(t, (a - t->bus_offset) >> t->hw_page_shift);
-		if (rc)		/* a mapping outside any guest's memory: no guest view */
-			printf("tce table %u ioba 0x%lx guest - hw 0x%lx %s\n", t->id, a, hw,
-			       perm_str(hw));
-		else
-			printf("tce table %u ioba 0x%lx guest 0x%lx hw 0x%lx %s\n", t->id, a, gv,
-			       hw, perm_str(hw));
+		printf("tce table %u ioba 0x%lx guest %s hw 0x%lx %s\n", t->id, a, gbuf, hw,
+		       perm_str(hw));
 	}
 }
 
