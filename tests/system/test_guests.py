@@ -104,6 +104,8 @@ def test_two_vcpu_guest(ctx):
     m.expect(r"\[duo\] smp: cpu 0 running", 30)
     m.expect(r"\[duo\] smp: both vcpus ran", 60)
     assert re.search(r"\[duo\] smp: cpu 1 running", m.output), m.output
+    # `guests` answers once: ask only after duo has powered off
+    m.expect(r"guest duo stopped: powered off", 30)
     m.sendline("guests")
     m.expect(r"guest 2 duo stopped vcpus 2 .*powered off", 10)
     v0 = int(m.expect(r"  vcpu 0 cpu (\d+)", 10).group(1))
