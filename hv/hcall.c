@@ -53,52 +53,52 @@ static void pack(const char *in, size_t n, uint64_t *hi, uint64_t *lo)
 }
 
 /* H_PUT_TERM_CHAR(termno, len, bytes 0-7, bytes 8-15) */
-static int64_t h_put_term_char(struct vcpu *v, const uint64_t *args, uint64_t *rets)
+static int64_t h_put_term_char(struct vcpu *v, uint64_t *r)
 {
 	char buf[16];
 
-	if (args[0] != VCONS_TERMNO)
+	if (r[0] != VCONS_TERMNO)
 		return H_PARAMETER;
-	if (args[1] > 16)
+	if (r[1] > 16)
 		return H_PARAMETER;
-	unpack(args[2], args[3], buf);
-	vcons_put(v->guest, buf, args[1]);
+	unpack(r[2], r[3], buf);
+	vcons_put(v->guest, buf, r[1]);
 	return H_SUCCESS;
 }
 
 /* H_GET_TERM_CHAR(termno) -> count, bytes 0-7, bytes 8-15 */
-static int64_t h_get_term_char(struct vcpu *v, const uint64_t *args, uint64_t *rets)
+static int64_t h_get_term_char(struct vcpu *v, uint64_t *r)
 {
 	char buf[16];
 	size_t n;
 
-	if (args[0] != VCONS_TERMNO)
+	if (r[0] != VCONS_TERMNO)
 		return H_PARAMETER;
 	n = vcons_get(v->guest, buf, sizeof(buf));
-	rets[0] = n;
-	pack(buf, n, &rets[1], &rets[2]);
+	r[0] = n;
+	pack(buf, n, &r[1], &r[2]);
 	return H_SUCCESS;
 }
 
 /* H_SET_MODE(mflags, resource, value1, value2): only interrupt endianness. */
-static int64_t h_set_mode(struct vcpu *v, const uint64_t *args, uint64_t *rets)
+static int64_t h_set_mode(struct vcpu *v, uint64_t *r)
 {
 	struct guest *g = v->guest;
 
-	if (args[1] != H_SET_MODE_RESOURCE_LE)
+	if (r[1] != H_SET_MODE_RESOURCE_LE)
 		return H_P2;
-	if (args[2] || args[3])
+	if (r[2] || r[3])
 		return H_P3;
-	if (args[0] > 1)
+	if (r[0] > 1)
 		return H_UNSUPPORTED_FLAG;
 	/* LPCR is per partition here; the scheduler reloads it when it differs */
-	g->lpcr = arch_lpcr_set_ile(g->lpcr, args[0] == 1);
+	g->lpcr = arch_lpcr_set_ile(g->lpcr, r[0] == 1);
 	return H_SUCCESS;
 }
 
 /* H_CEDE: idle until the vCPU's decrementer fires, a prod or input. The
  * vCPU resumes with MSR[EE] = 1, so a pending DEC is taken at once. */
-static int64_t h_cede(struct vcpu *v, const uint64_t *args, uint64_t *rets)
+static int64_t h_cede(struct vcpu *v, uint64_t *r)
 {
 	int32_t dec = (int32_t)MFSPR(SPR_DEC);
 
@@ -110,13 +110,13 @@ static int64_t h_cede(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 }
 
 /* H_PROD(server): wake a ceded vCPU of the same guest. */
-static int64_t h_prod(struct vcpu *v, const uint64_t *args, uint64_t *rets)
+static int64_t h_prod(struct vcpu *v, uint64_t *r)
 {
 	struct guest *g = v->guest;
 
-	if (args[0] >= g->nr_vcpus)
+	if (r[0] >= g->nr_vcpus)
 		return H_PARAMETER;
-	sched_prod(&g->vcpus[args[0]]);
+	sched_prod(&g->vcpus[r[0]]);
 	return H_SUCCESS;
 }
 
@@ -178,12 +178,23 @@ static bool papr_code(int64_t rc)
 	       (rc >= H_LONG_BUSY_MIN && rc <= H_LONG_BUSY_MAX);
 }
 
+/* A handler's result that is not a PAPR code: an IOMMU core error, mapped,
+ * or a bug, logged; the guest gets H_HARDWARE. */
+static __attribute__((noinline, cold)) int64_t internal_rc(uint64_t op, int64_t rc)
+{
+	int64_t papr = hcall_iommu_rc(rc);
+
+	if (papr)
+		return papr;
+	printf("tcevisor: hcall 0x%lx returned internal code %ld; guest gets H_HARDWARE\n", op, rc);
+	return H_HARDWARE;
+}
+
 static inline __attribute__((always_inline)) void dispatch(struct vcpu *v)
 {
-	uint64_t *r = v->regs.gpr, op = r[3], rets[HCALL_RETS] = { 0 }, t0 = mftb();
+	uint64_t *gpr = v->regs.gpr, op = gpr[3], t0 = mftb();
 	unsigned int slot = slot_of(op);
 	int64_t rc;
-	int i;
 
 	v->stats.hcalls++;
 	if (v->regs.msr & MSR_PR) {
@@ -192,17 +203,11 @@ static inline __attribute__((always_inline)) void dispatch(struct vcpu *v)
 		slot = HCALL_SLOT_UNKNOWN;
 		rc = H_FUNCTION;
 	} else {
-		rc = table[slot].fn(v, &r[4], rets);
-		if (!papr_code(rc)) {
-			printf("tcevisor: hcall 0x%lx returned internal code %ld; guest gets H_HARDWARE\n",
-			       op, rc);
-			rc = H_HARDWARE;
-		}
+		rc = table[slot].fn(v, &gpr[4]);
+		if (!papr_code(rc))
+			rc = internal_rc(op, rc);
 	}
-	r[3] = (uint64_t)rc;
-	if (rc == H_SUCCESS)
-		for (i = 0; i < HCALL_RETS; i++)
-			r[4 + i] = rets[i];
+	gpr[3] = (uint64_t)rc;
 	account(slot, rc, mftb() - t0);
 }
 

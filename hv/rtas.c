@@ -116,9 +116,9 @@ static rtas_fn lookup(uint32_t token)
 }
 
 /* H_RTAS(args address) */
-int64_t h_rtas(struct vcpu *v, const uint64_t *args, uint64_t *rets)
+int64_t h_rtas(struct vcpu *v, uint64_t *r)
 {
-	uint32_t *buf = guest_ram_ptr(v->guest, args[0], 12);
+	uint32_t *buf = guest_ram_ptr(v->guest, r[0], 12);
 	struct rtas_call c;
 	rtas_fn fn;
 	uint32_t i;
@@ -130,7 +130,7 @@ int64_t h_rtas(struct vcpu *v, const uint64_t *args, uint64_t *rets)
 	c.nret = be32(buf[2]);
 	if (c.nargs > RTAS_ARGS_MAX || c.nret > RTAS_ARGS_MAX || c.nret < 1)
 		return H_PARAMETER;
-	buf = guest_ram_ptr(v->guest, args[0], 12 + 4 * (c.nargs + c.nret));
+	buf = guest_ram_ptr(v->guest, r[0], 12 + 4 * (c.nargs + c.nret));
 	if (!buf)
 		return H_PARAMETER;
 	for (i = 0; i < c.nargs; i++)

@@ -1,9 +1,11 @@
 /*
  * Hypercall dispatch: one const table indexed by opcode, one handler
  * signature. A handler unpacks the registers, calls the core code that
- * validates and applies, and returns a PAPR H_* code; values it returns go
- * in rets[] (r4..r9). Anything a handler returns that is not a PAPR code
- * is logged and turned into H_HARDWARE: no internal code reaches a guest.
+ * validates and applies, and returns a PAPR H_* code or the IOMMU core's
+ * error as it is (mapped by hcall_iommu_rc); values it returns go in the
+ * guest's r4.. (hcall_fn). Anything else a handler returns that is not a
+ * PAPR code is logged and turned into H_HARDWARE: no internal code reaches
+ * a guest.
  */
 #ifndef HV_HCALL_H
 #define HV_HCALL_H
@@ -11,12 +13,13 @@
 #include <stdint.h>
 #include <hv/guest.h>
 
-/* Values an hcall returns (r4..r6) on success; the other volatile
- * registers are left as the guest had them. */
-#define HCALL_RETS	3
-
-/* args[0..7] = r4..r11 as the guest left them; rets[0..2] -> r4..r6 */
-typedef int64_t (*hcall_fn)(struct vcpu *v, const uint64_t *args, uint64_t *rets);
+/*
+ * r[0..7] = the guest's r4..r11: the arguments in, and the values the hcall
+ * returns out (r4..r6). A handler reads the arguments it needs before it
+ * writes a return value, and writes return values only when it succeeds;
+ * registers it does not write keep what the guest had in them.
+ */
+typedef int64_t (*hcall_fn)(struct vcpu *v, uint64_t *r);
 
 /* The per-CPU fast path (arch_set_hcall_fn): serve the hcall; 0 if the
  * vCPU can run on at once, 1 if the run loop must look (cede, stop...). */
@@ -53,11 +56,14 @@ void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, 
 			   void *arg);
 const char *hcall_name(uint64_t opcode);
 
+/* An IOMMU core error (IOMMU_E*) as a PAPR code; 0 if rc is not one. */
+int64_t hcall_iommu_rc(int64_t rc);
+
 /* Handlers defined outside hcall.c */
-int64_t h_rtas(struct vcpu *v, const uint64_t *args, uint64_t *rets);
-int64_t h_put_tce(struct vcpu *v, const uint64_t *args, uint64_t *rets);
-int64_t h_get_tce(struct vcpu *v, const uint64_t *args, uint64_t *rets);
-int64_t h_stuff_tce(struct vcpu *v, const uint64_t *args, uint64_t *rets);
-int64_t h_put_tce_indirect(struct vcpu *v, const uint64_t *args, uint64_t *rets);
+int64_t h_rtas(struct vcpu *v, uint64_t *r);
+int64_t h_put_tce(struct vcpu *v, uint64_t *r);
+int64_t h_get_tce(struct vcpu *v, uint64_t *r);
+int64_t h_stuff_tce(struct vcpu *v, uint64_t *r);
+int64_t h_put_tce_indirect(struct vcpu *v, uint64_t *r);
 
 #endif /* HV_HCALL_H */
