@@ -197,7 +197,7 @@ static void report(const struct guest *g)
 	       g->ram_size >> 20, g->ram_hpa, g->nr_vcpus);
 	for (w = 0; w < TCE_WINDOWS; w++)
 		if (g->win[w].tbl)
-			printf(", window %u liobn 0x%x table %u", w, g->win[w].liobn,
+			printf(", window %u liobn 0x%lx table %u", w, g->win[w].liobn,
 			       g->win[w].tbl->id);
 	for (k = 0; k < g->nr_devs; k++) {
 		char name[PCI_NAME_LEN];

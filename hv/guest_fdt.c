@@ -171,7 +171,7 @@ static int vphb(void *f, const struct guest *g, const struct guest_fdt_args *a)
 
 		if (!t)
 			continue;
-		win[5 * n] = g->win[w].liobn;
+		win[5 * n] = (uint32_t)g->win[w].liobn;
 		win[5 * n + 1] = (uint32_t)(t->bus_offset >> 32);
 		win[5 * n + 2] = (uint32_t)t->bus_offset;
 		win[5 * n + 3] = (uint32_t)(t->window_size >> 32);

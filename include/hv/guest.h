@@ -74,7 +74,7 @@ enum guest_state {
 
 struct guest_window {
 	struct tce_table *tbl;		/* NULL: no such window */
-	uint32_t liobn;
+	uint64_t liobn;			/* 32 bits; compared with all 64 the guest gives */
 };
 
 struct guest_console {
@@ -148,10 +148,9 @@ static inline struct tce_table *guest_window(const struct guest *g, uint64_t lio
 {
 	unsigned int w;
 
-	if (liobn >> 32)
-		return NULL;	/* LIOBNs are 32 bits (PAPR) */
+	/* LIOBNs are 32 bits (PAPR): a value with upper bits set matches none */
 	for (w = 0; w < TCE_WINDOWS; w++)
-		if (g->win[w].tbl && g->win[w].liobn == (uint32_t)liobn)
+		if (g->win[w].liobn == liobn && g->win[w].tbl)
 			return g->win[w].tbl;
 	return NULL;
 }
