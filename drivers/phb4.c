@@ -304,17 +304,19 @@ static uint64_t phb4_kill_token(const struct iommu_phb *iphb, uint32_t pe)
 	return RAW(PHB4_TCE_KILL_PE) | raw_pe(pe);
 }
 
-/* The fan-out's path: every PE kill and the sync in one hold of the lock. */
+/* The fan-out's path: every PE kill and the sync in one hold of the lock.
+ * The first kill is issued before the loop: usually there is only one. */
 static int phb4_kill_pes(struct iommu_phb *iphb, const uint64_t *tokens, unsigned int n)
 {
 	struct phb *p = phb_from_iommu(iphb);
 	uint64_t regs = p->regs;
 	unsigned int i;
-	int rc = IOMMU_OK;
+	int rc;
 
 	lock_take(&p->lock);
 	iphb->kills_pe += n;
-	for (i = 0; i < n && !rc; i++)
+	rc = kill_issue(regs, tokens[0]);
+	for (i = 1; i < n && !rc; i++)
 		rc = kill_issue(regs, tokens[i]);
 	if (!rc)
 		rc = sync_locked(regs);
