@@ -192,19 +192,22 @@ static void phase_dma(void)
  * hardware entry changed. */
 static void update_dst2(bool again)
 {
-	uint64_t written = table->stats.entries_written;
-	uint64_t kills = table->stats.kills_pe + table->stats.kills_range;
+	struct tce_table_stats st;
+	uint64_t written, kills;
 	unsigned int n = ST_PAGES_PER_EDU * nr_edus - ST_DST2;
 	int rc;
 
+	tce_table_stats(table, &st);
+	written = st.entries_written;
+	kills = st.kills_pe + st.kills_range;
 	printf("selftest: phase %s\n", again ? "nochange" : "update");
 	fill_list(true);
 	rc = tce_table_put_list(table, &self_mem, bus_addr(0, ST_DST2), list + ST_DST2, n);
 	if (rc)
 		printf("selftest: update failed: %s\n", iommu_strerror(rc));
+	tce_table_stats(table, &st);
 	printf("selftest: %s wrote %lu tce(s), kills %lu\n", again ? "nochange" : "update",
-	       table->stats.entries_written - written,
-	       table->stats.kills_pe + table->stats.kills_range - kills);
+	       st.entries_written - written, st.kills_pe + st.kills_range - kills);
 }
 
 static void phase_blocked(void)

@@ -246,6 +246,7 @@ static void cmd_tables(int argc, char **argv)
 		       (p->size - p->bytes_free) >> 10, p->size >> 10, n, group_links_in_use());
 	for (i = 0; i < TCE_TABLES_MAX; i++) {
 		struct tce_table *t = tce_table_by_id(i);
+		struct tce_table_stats st;
 		int first = 1;
 
 		if (!t)
@@ -255,9 +256,9 @@ static void cmd_tables(int argc, char **argv)
 		       t->window_size, page_str(t->page_shift, b1), page_str(t->hw_page_shift, b2),
 		       t->levels, t->top_hpa, tce_table_count_valid(t));
 		tce_table_for_each_link(t, print_link_group, &first);
+		tce_table_stats(t, &st);
 		printf("%s updates %lu written %lu kills pe %lu range %lu\n", first ? "-" : "",
-		       t->stats.updates, t->stats.entries_written, t->stats.kills_pe,
-		       t->stats.kills_range);
+		       st.updates, st.entries_written, st.kills_pe, st.kills_range);
 	}
 }
 

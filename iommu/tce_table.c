@@ -147,6 +147,7 @@ struct tce_table *tce_table_create(struct tce_pool *pool,
 		return NULL;
 	}
 	memset(&tbl->stats, 0, sizeof(tbl->stats));
+	tbl->puts = 0;
 	tbl->id = i;
 	tbl->pool = pool;
 	tbl->bus_offset = geo->bus_offset;
@@ -156,6 +157,9 @@ struct tce_table *tce_table_create(struct tce_pool *pool,
 	tbl->hw_page_shift = (uint8_t)geo->hw_page_shift;
 	tbl->levels = (uint8_t)geo->levels;
 	tbl->level_shift = (uint8_t)ls;
+	tbl->leaf_mask = (1ULL << ls) - 1;
+	tbl->put_window = geo->page_shift == geo->hw_page_shift && geo->levels == 1 ?
+			  geo->window_size : 0;
 	tbl->lock = (struct lock)LOCK_INIT;
 	tbl->links = NULL;
 	tbl->nr_links = 0;
@@ -380,6 +384,7 @@ static inline bool xlate_ram(const struct guest_mem_range *r, uint64_t pmask, ui
 		*hw = tce;
 		return true;
 	}
+	/* In a loop the checks on r alone are hoisted out of it. */
 	if ((tce & pmask & ~TCE_PERM_MASK) || r->size <= pmask || off > r->size - pmask - 1 ||
 	    ((r->hpa - r->gpa) & hwmask))
 		return false;
@@ -613,6 +618,7 @@ void tce_table_plan_fold(struct tce_table *tbl)
 			l->stats.kills_pe += tbl->plan.kills;
 		l->in_plan = 0;
 	}
+	tbl->stats.kills_pe += tbl->plan.kills * tbl->plan.npes;
 	tbl->plan.kills = 0;
 	tbl->plan.nphbs = 0;
 	tbl->plan.npes = 0;
@@ -630,9 +636,12 @@ void tce_table_plan_build(struct tce_table *tbl)
 		if (l->grp->phb->kill_threshold || ++n > TCE_PLAN_PES)
 			return;
 	for (l = tbl->links; l; l = l->next) {
-		if (!p->nphbs || p->phb[p->nphbs - 1].phb != l->grp->phb) {
-			p->phb[p->nphbs].phb = l->grp->phb;
-			p->phb[p->nphbs].first = p->npes;
+		struct iommu_phb *phb = l->grp->phb;
+
+		if (!p->nphbs || p->phb[p->nphbs - 1].phb != phb) {
+			p->phb[p->nphbs].kill_pes = phb->ops->kill_pes;
+			p->phb[p->nphbs].phb = phb;
+			p->phb[p->nphbs].tokens = &p->token[p->npes];
 			p->phb[p->nphbs].n = 0;
 			p->nphbs++;
 		}
@@ -642,27 +651,37 @@ void tce_table_plan_build(struct tce_table *tbl)
 	}
 }
 
-/* The fan-out through the plan: one kill_pes per PHB. */
-static __attribute__((noinline)) int kill_plan(struct tce_table *tbl)
+/* Plan entry i's PHB failed: an error on each of its links. */
+static __attribute__((noinline, cold)) int plan_failed(struct tce_table *tbl, unsigned int i)
+{
+	struct group_link *l;
+
+	for (l = tbl->links; l->grp->phb != tbl->plan.phb[i].phb; l = l->next)
+		;
+	return kill_failed(l, tbl->plan.phb[i].phb);
+}
+
+/* A plan with one PHB: its kill_pes. */
+static inline int kill_plan_one(struct tce_kill_plan *p)
+{
+	p->kills++;
+	return p->phb[0].kill_pes(p->phb[0].phb, p->phb[0].tokens, p->phb[0].n);
+}
+
+/* The fan-out through the plan: one kill_pes per PHB. Inline: it is most
+ * of H_PUT_TCE's fan-out. */
+static inline int kill_plan(struct tce_table *tbl)
 {
 	struct tce_kill_plan *p = &tbl->plan;
-	struct group_link *l;
-	unsigned int i;
+	unsigned int i = 0;
 	int rc = IOMMU_OK;
 
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* entries before the PHB refetches */
 	p->kills++;
-	tbl->stats.kills_pe += p->npes;
-	for (i = 0; i < p->nphbs; i++) {
-		struct iommu_phb *phb = p->phb[i].phb;
-
-		if (__builtin_expect(phb->ops->kill_pes(phb, &p->token[p->phb[i].first],
-							p->phb[i].n) == 0, 1))
-			continue;
-		for (l = tbl->links; l->grp->phb != phb; l = l->next)
-			;
-		rc = kill_failed(l, phb);
-	}
+	do {
+		if (__builtin_expect(p->phb[i].kill_pes(p->phb[i].phb, p->phb[i].tokens,
+							p->phb[i].n) != 0, 0))
+			rc = plan_failed(tbl, i);
+	} while (++i < p->nphbs);
 	return rc;
 }
 
@@ -707,7 +726,6 @@ static __attribute__((noinline)) int kill_walk(struct tce_table *tbl, uint64_t l
 	struct group_link *l = tbl->links, *first;
 	int rc = IOMMU_OK;
 
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* entries before the PHB refetches */
 	while (l) {
 		struct iommu_phb *phb = l->grp->phb;
 		bool pe_kill = longest > phb->kill_threshold;
@@ -735,13 +753,11 @@ static int fanout(struct tce_table *tbl, const struct tce_changes *ch)
 	return kill_walk(tbl, ch->unknown ? UINT64_MAX : longest, ch);
 }
 
-/* H_PUT_TCE's fan-out: hardware entry gi changed. */
-static inline int kill_entry(struct tce_table *tbl, uint64_t gi)
+/* H_PUT_TCE's fan-out without a plan: hardware entry gi changed. */
+static __attribute__((noinline)) int kill_walk_entry(struct tce_table *tbl, uint64_t gi)
 {
 	struct tce_changes ch;
 
-	if (tbl->plan.nphbs)
-		return kill_plan(tbl);
 	ch.kill = true;
 	ch.unknown = false;
 	ch.n = 1;
@@ -801,48 +817,98 @@ int tce_table_stuff(struct tce_table *tbl, const struct guest_mem *mem, uint64_t
 	return commit(tbl, count << rs, &ch);
 }
 
-/*
- * H_PUT_TCE is the hottest call: one per DMA map or unmap of a guest
- * without a direct window. When the guest page is the hardware page it
- * changes at most one hardware entry: no chunks, no run scans, and the
- * changed range is that entry. Same checks, order and kills as a stuff of
- * one.
- */
-int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
-		      uint64_t tce)
+/* Entry hw if its leaf exists. */
+static inline uint64_t *entry_lookup(const struct tce_table *tbl, uint64_t hw)
 {
-	uint64_t gi, hw, old, *leaf, *e;
+	uint64_t *leaf = tbl->levels == 1 ? tbl->top : leaf_lookup(tbl, hw);
+
+	return leaf ? &leaf[hw & tbl->leaf_mask] : NULL;
+}
+
+/*
+ * H_PUT_TCE in general, with the table lock held (released here): a guest
+ * page of several hardware pages (a stuff of one), other memory ranges, a
+ * leaf to allocate, the fan-out without a one-PHB plan. Same checks and
+ * order as the fast path, which falls back here.
+ */
+static __attribute__((noinline)) int put_tce_locked(struct tce_table *tbl,
+						    const struct guest_mem *mem, uint64_t ioba,
+						    uint64_t tce)
+{
+	uint64_t gi, hw, old, *e;
 	int rc;
 
-	if (tbl->page_shift != tbl->hw_page_shift)
+	if (tbl->page_shift != tbl->hw_page_shift) {
+		lock_release(&tbl->lock);
 		return tce_table_stuff(tbl, mem, ioba, tce, 1);
-	lock_take(&tbl->lock);
+	}
 	rc = check_range(tbl, ioba, 1, &gi);
 	if (!rc)
-		/* here the hardware page is the guest page */
-		rc = mem->nr && xlate_ram(&mem->r[0], tbl->page_mask, tbl->page_mask, tce, &hw) ?
-		     IOMMU_OK : xlate_tce(tbl, mem, tce, &hw);
+		rc = xlate_tce(tbl, mem, tce, &hw);
 	if (!rc && tce && tbl->levels > 1)
 		rc = leaf_ensure(tbl, gi);
 	if (rc)
 		return reject(tbl, rc);
-	tbl->stats.updates++;
-	tbl->stats.entries_written++;
-	/* one level: gi < entries, which is the level's size */
-	leaf = tbl->levels == 1 ? tbl->top : leaf_lookup(tbl, gi);
+	tbl->puts++;
+	e = entry_lookup(tbl, gi);
 	/* a missing leaf only for a zero value: nothing to store, no change */
-	if (__builtin_expect(leaf != NULL, 1)) {
-		e = &leaf[gi & ((1ULL << tbl->level_shift) - 1)];
-		/* compared and stored with byte-reversed accesses, not swaps */
+	if (e) {
 		old = from_be64(*e);
 		if (old != hw) {
 			*e = to_be64(hw);
 			if (needs_kill(old, hw))
-				rc = kill_entry(tbl, gi);
+				rc = tbl->plan.nphbs ? kill_plan(tbl) : kill_walk_entry(tbl, gi);
 		}
 	}
 	lock_release(&tbl->lock);
 	return rc;
+}
+
+/*
+ * H_PUT_TCE is the hottest call: one per DMA map or unmap of a guest
+ * without a direct window. Its fast path covers the usual table (guest
+ * page = hardware page, one level), a TCE in the guest's first memory
+ * range and a plan with one PHB; anything else goes on, lock held, in
+ * put_tce_locked(), which makes the same checks in the same order.
+ */
+int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,
+		      uint64_t tce)
+{
+	struct tce_kill_plan *p = &tbl->plan;
+	uint64_t off, hw, old, *e;
+	int rc = IOMMU_OK;
+
+	lock_take(&tbl->lock);
+	off = ioba - tbl->bus_offset;
+	if (__builtin_expect(off >= tbl->put_window ||
+			     (off & tbl->page_mask) || !mem->nr ||
+			     !xlate_ram(&mem->r[0], tbl->page_mask, tbl->page_mask, tce, &hw), 0))
+		return put_tce_locked(tbl, mem, ioba, tce);
+	e = &tbl->top[off >> tbl->page_shift];	/* one level: off < window */
+	tbl->puts++;
+	/* compared and stored with byte-reversed accesses, not swaps */
+	old = from_be64(*e);
+	if (old != hw) {
+		*e = to_be64(hw);
+		if (needs_kill(old, hw)) {
+			if (__builtin_expect(p->nphbs != 1, 0))
+				rc = p->nphbs ? kill_plan(tbl) : kill_walk_entry(tbl, off >> tbl->page_shift);
+			else if (__builtin_expect(kill_plan_one(p), 0))
+				rc = plan_failed(tbl, 0);
+		}
+	}
+	lock_release(&tbl->lock);
+	return rc;
+}
+
+void tce_table_stats(struct tce_table *tbl, struct tce_table_stats *out)
+{
+	lock_take(&tbl->lock);
+	*out = tbl->stats;
+	out->updates += tbl->puts;
+	out->entries_written += tbl->puts;
+	out->kills_pe += tbl->plan.kills * tbl->plan.npes;
+	lock_release(&tbl->lock);
 }
 
 int tce_table_put_list(struct tce_table *tbl, const struct guest_mem *mem, uint64_t ioba,

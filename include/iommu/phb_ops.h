@@ -17,6 +17,12 @@
  * linked PE, then syncs each distinct PHB it queued kills on, after the
  * last kill queued there, before it returns to its caller. So when an
  * update hcall returns, no linked PE's TCE cache holds a changed entry.
+ *
+ * Ordering: the kill operations (kill_range, kill_pe, kill_all, kill_pes)
+ * make every store to memory that the caller did before the call visible
+ * to the PHB before the kill can take effect, so the PHB refetches the new
+ * entries. The drivers get this from the full barrier (sync) that starts
+ * each of their register accesses; the core adds no fence of its own.
  */
 #ifndef IOMMU_PHB_OPS_H
 #define IOMMU_PHB_OPS_H

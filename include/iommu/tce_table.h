@@ -31,6 +31,7 @@
 
 struct tce_pool;
 struct group_link;
+struct iommu_phb;
 struct guest_mem;
 
 #define TCE_TABLES_MAX		64
@@ -62,8 +63,11 @@ struct tce_kill_plan {
 	uint8_t nphbs;			/* 0: no plan, the fan-out walks the links */
 	uint8_t npes;
 	struct {
+		/* phb->ops->kill_pes, read once when the plan is built */
+		int (*kill_pes)(struct iommu_phb *phb, const uint64_t *tokens, unsigned int n);
 		struct iommu_phb *phb;
-		uint8_t first, n;	/* its tokens: token[first .. first + n) */
+		const uint64_t *tokens;	/* its n tokens, in token[] */
+		unsigned int n;
 	} phb[TCE_PLAN_PES];
 	uint64_t token[TCE_PLAN_PES];
 	uint64_t kills;			/* fan-outs through this plan */
@@ -83,6 +87,10 @@ struct tce_table {
 	uint64_t window_size;
 	uint64_t page_mask;		/* guest page - 1 */
 	uint8_t page_shift, hw_page_shift, levels, level_shift;
+	uint64_t leaf_mask;		/* index within a leaf: (1 << level_shift) - 1 */
+	/* window_size if H_PUT_TCE may take its fast path (guest page =
+	 * hardware page, one level), else 0: one compare checks both */
+	uint64_t put_window;
 	uint32_t id;			/* index in the table array */
 	uint64_t *top;			/* top level (host pointer) */
 	uint64_t top_hpa;		/* top level, as the PHB addresses it */
@@ -95,7 +103,11 @@ struct tce_table {
 	uint32_t nr_links;
 	uint64_t levels_allocated;	/* blocks taken from the pool */
 	struct tce_kill_plan plan;
+	/* Read them with tce_table_stats(): H_PUT_TCE counts only in `puts`
+	 * (an update writing one entry), and a plan's PE kills are in
+	 * plan.kills until the plan changes. */
 	struct tce_table_stats stats;
+	uint64_t puts;
 	uint32_t owner;			/* free for the hypervisor: guest id */
 	uint32_t liobn;			/* free for the hypervisor */
 };
@@ -112,6 +124,8 @@ struct tce_table *tce_table_create(struct tce_pool *pool,
 void tce_table_get(struct tce_table *tbl);
 /* Drop a reference; the last one returns every level to the pool. */
 void tce_table_put(struct tce_table *tbl);
+/* The table's statistics (a consistent snapshot, under its lock). */
+void tce_table_stats(struct tce_table *tbl, struct tce_table_stats *out);
 /* Table by id, or NULL if that slot is free (for the shell). */
 struct tce_table *tce_table_by_id(uint32_t id);
 

@@ -274,6 +274,7 @@ static void test_kills_phb3_ranges(void **state)
 {
 	struct tce_table *t = test_table(&env, 0, 1 << 22, 12, 12, 1);
 	static uint64_t list[40];
+	struct tce_table_stats st;
 	unsigned int i;
 
 	assert_int_equal(iommu_link(t, &phb3.groups[4], 0), 0);
@@ -309,8 +310,9 @@ static void test_kills_phb3_ranges(void **state)
 	assert_int_equal(fake_count(FK_KILL_PE, &phb3, 4), 1);
 	assert_int_equal(fake_kills(), 1);
 	ASSERT_CLEAN();
-	assert_int_equal(t->stats.kills_range, 3);
-	assert_int_equal(t->stats.kills_pe, 2);
+	tce_table_stats(t, &st);
+	assert_int_equal(st.kills_range, 3);
+	assert_int_equal(st.kills_pe, 2);
 	assert_int_equal(iommu_unlink(t, &phb3.groups[4]), 0);
 	drop(t);
 }
