@@ -43,7 +43,7 @@ struct bench_phb {
 static struct tce_pool pool;
 static struct bench_phb phb4, phb3;
 /* one range of guest RAM, 1 GiB aligned in host memory */
-static const struct guest_mem mem = { 1, { { 0, 1ULL << 30, 4ULL << 30 } } };
+static const struct guest_mem mem = { 1, { GUEST_MEM_RANGE(0, 1ULL << 30, 4ULL << 30) } };
 static uint64_t list_a[TCE_LIST_MAX], list_b[TCE_LIST_MAX];
 
 /* ---- the fake PHB: kills only count ---------------------------------------- */

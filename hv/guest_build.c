@@ -87,7 +87,7 @@ static bool place_ram(struct guest *g, const struct guest_spec *s, char *err, si
 	g->ram_size = s->memory;
 	memset((void *)(uintptr_t)g->ram_hpa, 0, g->ram_size);
 	g->mem.nr = 1;
-	g->mem.r[0] = (struct guest_mem_range){ 0, g->ram_hpa, g->ram_size };
+	g->mem.r[0] = (struct guest_mem_range)GUEST_MEM_RANGE(0, g->ram_hpa, g->ram_size);
 	if (!radix_tree_init(&g->radix, memory_alloc_zeroed) ||
 	    !radix_map(&g->radix, 0, g->ram_hpa, g->ram_size, RADIX_RAM)) {
 		snprintf(err, len, "no memory for page tables");

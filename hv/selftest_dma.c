@@ -68,7 +68,7 @@ struct st_edu {
 static uint8_t pages[ST_MAX_EDU][ST_PAGES_PER_EDU][ST_PAGE] __attribute__((aligned(ST_PAGE)));
 static uint64_t list[ST_MAX_EDU * ST_PAGES_PER_EDU];
 static struct tce_table *table;
-static const struct guest_mem self_mem = { 1, { { 0, 0, 16ULL << 20 } } };
+static const struct guest_mem self_mem = { 1, { GUEST_MEM_RANGE(0, 0, 16ULL << 20) } };
 static struct st_edu edus[ST_MAX_EDU];
 static unsigned int nr_edus;
 

@@ -371,12 +371,12 @@ static inline int xlate_tce(const struct tce_table *tbl, const struct guest_mem 
 /*
  * The fast translation, for H_PUT_TCE and each TCE of a list: a page fault,
  * or a mapping (reserved bits clear, page aligned) whose page lies in r,
- * the guest's first memory range (its RAM); every page of r is as aligned
- * in host memory as r's offset. False: take xlate_tce(), which covers the
- * other ranges and gives the error.
+ * the guest's first memory range (its RAM), when r is aligned to at least
+ * the page (guest_mem.h). False: take xlate_tce(), which covers the other
+ * cases and gives the error.
  */
-static inline bool xlate_ram(const struct guest_mem_range *r, uint64_t pmask, uint64_t hwmask,
-			     uint64_t tce, uint64_t *hw)
+static inline bool xlate_ram(const struct guest_mem_range *r, uint64_t pmask, uint64_t tce,
+			     uint64_t *hw)
 {
 	uint64_t off = (tce & ~TCE_PERM_MASK) - r->gpa;	/* below r->gpa: wraps past size */
 
@@ -384,9 +384,10 @@ static inline bool xlate_ram(const struct guest_mem_range *r, uint64_t pmask, ui
 		*hw = tce;
 		return true;
 	}
-	/* In a loop the checks on r alone are hoisted out of it. */
-	if ((tce & pmask & ~TCE_PERM_MASK) || r->size <= pmask || off > r->size - pmask - 1 ||
-	    ((r->hpa - r->gpa) & hwmask))
+	/* The page is aligned (so is off: pmask <= r's alignment) and starts
+	 * in r, whose size is a multiple of the page: it ends in r too. The
+	 * host page is as aligned, so every hardware page in it is too. */
+	if ((tce & pmask & ~TCE_PERM_MASK) || pmask > r->align_mask || off >= r->size)
 		return false;
 	*hw = (r->hpa + off) | (tce & TCE_PERM_MASK);
 	return true;
@@ -397,12 +398,12 @@ static int xlate_list(const struct tce_table *tbl, const struct guest_mem *mem,
 		      const uint64_t *tces, uint64_t count, uint64_t *hw)
 {
 	const struct guest_mem_range r = mem->nr ? mem->r[0] : (struct guest_mem_range){ 0 };
-	uint64_t pmask = tbl->page_mask, hwmask = (1ULL << tbl->hw_page_shift) - 1, k;
+	uint64_t pmask = tbl->page_mask, k;
 
 	for (k = 0; k < count; k++) {
 		int rc;
 
-		if (xlate_ram(&r, pmask, hwmask, tces[k], &hw[k]))
+		if (xlate_ram(&r, pmask, tces[k], &hw[k]))
 			continue;
 		rc = xlate_tce(tbl, mem, tces[k], &hw[k]);
 		if (rc)
@@ -864,6 +865,25 @@ static __attribute__((noinline)) int put_tce_locked(struct tce_table *tbl,
 	return rc;
 }
 
+/* H_PUT_TCE's fan-out, lock held (released here), when the plan does not
+ * have exactly one PHB: through the plan, or walking the links. */
+static __attribute__((noinline)) int put_fanout(struct tce_table *tbl, uint64_t gi)
+{
+	int rc = tbl->plan.nphbs ? kill_plan(tbl) : kill_walk_entry(tbl, gi);
+
+	lock_release(&tbl->lock);
+	return rc;
+}
+
+/* The one-PHB plan's kill_pes failed: count it on its links, unlock. */
+static __attribute__((noinline, cold)) int put_fanout_failed(struct tce_table *tbl)
+{
+	int rc = plan_failed(tbl, 0);
+
+	lock_release(&tbl->lock);
+	return rc;
+}
+
 /*
  * H_PUT_TCE is the hottest call: one per DMA map or unmap of a guest
  * without a direct window. Its fast path covers the usual table (guest
@@ -876,29 +896,30 @@ int tce_table_put_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 {
 	struct tce_kill_plan *p = &tbl->plan;
 	uint64_t off, hw, old, *e;
-	int rc = IOMMU_OK;
 
 	lock_take(&tbl->lock);
 	off = ioba - tbl->bus_offset;
 	if (__builtin_expect(off >= tbl->put_window ||
 			     (off & tbl->page_mask) || !mem->nr ||
-			     !xlate_ram(&mem->r[0], tbl->page_mask, tbl->page_mask, tce, &hw), 0))
+			     !xlate_ram(&mem->r[0], tbl->page_mask, tce, &hw), 0))
 		return put_tce_locked(tbl, mem, ioba, tce);
 	e = &tbl->top[off >> tbl->page_shift];	/* one level: off < window */
 	tbl->puts++;
 	/* compared and stored with byte-reversed accesses, not swaps */
 	old = from_be64(*e);
-	if (old != hw) {
-		*e = to_be64(hw);
-		if (needs_kill(old, hw)) {
-			if (__builtin_expect(p->nphbs != 1, 0))
-				rc = p->nphbs ? kill_plan(tbl) : kill_walk_entry(tbl, off >> tbl->page_shift);
-			else if (__builtin_expect(kill_plan_one(p), 0))
-				rc = plan_failed(tbl, 0);
-		}
-	}
+	if (old == hw)
+		goto unlock;
+	*e = to_be64(hw);
+	if (!needs_kill(old, hw))
+		goto unlock;
+	if (__builtin_expect(p->nphbs != 1, 0))
+		return put_fanout(tbl, off >> tbl->page_shift);
+	/* only tbl is live across the call: the rest of the path is short */
+	if (__builtin_expect(kill_plan_one(p) != 0, 0))
+		return put_fanout_failed(tbl);
+unlock:
 	lock_release(&tbl->lock);
-	return rc;
+	return IOMMU_OK;
 }
 
 void tce_table_stats(struct tce_table *tbl, struct tce_table_stats *out)

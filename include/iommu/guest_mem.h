@@ -12,9 +12,23 @@
 
 #define GUEST_MEM_RANGES_MAX	4
 
+/*
+ * A range, written with GUEST_MEM_RANGE() so that align_mask is right: the
+ * largest power of two that gpa, hpa and size are all multiples of, minus
+ * one. Any page no larger than that lies wholly in the range as soon as it
+ * starts in it, which lets the TCE hot paths check a page with one compare
+ * (tce_table.c, xlate_ram). A range written without it (align_mask 0) only
+ * loses that fast path; a range changed after it was written must be
+ * written again with the macro.
+ */
 struct guest_mem_range {
 	uint64_t gpa, hpa, size;
+	uint64_t align_mask;
 };
+
+#define GUEST_MEM_LOWBIT(x)		((x) & (~(x) + 1))
+#define GUEST_MEM_RANGE(gpa, hpa, size)						\
+	{ (gpa), (hpa), (size), GUEST_MEM_LOWBIT((gpa) | (hpa) | (size)) - 1 }
 
 struct guest_mem {
 	unsigned int nr;

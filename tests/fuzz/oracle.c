@@ -23,9 +23,9 @@ struct snap snap_a = { .hw = hw_a }, snap_b = { .hw = hw_b };
 /* RAM (1 GiB aligned in host memory, so every page size translates), a
  * range only 4 KiB aligned in host memory, and one ending at 2^64. */
 const struct guest_mem gmem = { 3, {
-	{ 0, 0x40000000ULL, 2ULL << 30 },
-	{ 0x100000000ULL, 0x1c0001000ULL, 1ULL << 20 },
-	{ 0xfffffffffff00000ULL, 0x200000000ULL, 1ULL << 20 },
+	GUEST_MEM_RANGE(0, 0x40000000ULL, 2ULL << 30),
+	GUEST_MEM_RANGE(0x100000000ULL, 0x1c0001000ULL, 1ULL << 20),
+	GUEST_MEM_RANGE(0xfffffffffff00000ULL, 0x200000000ULL, 1ULL << 20),
 } };
 
 void fail(const char *fmt, ...)

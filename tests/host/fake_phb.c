@@ -452,9 +452,8 @@ void test_env_init(struct test_env *e, unsigned int pool_mib, unsigned int ram_m
 	/* Guest RAM never touched: a host range standing for it, 1 GiB aligned
 	 * like the hypervisor's guest carve-outs so big pages translate. */
 	e->mem.nr = 1;
-	e->mem.r[0].gpa = 0;
-	e->mem.r[0].hpa = 0x40000000ULL;
-	e->mem.r[0].size = (uint64_t)ram_mib << 20;
+	e->mem.r[0] = (struct guest_mem_range)GUEST_MEM_RANGE(0, 0x40000000ULL,
+							      (uint64_t)ram_mib << 20);
 	fake_log_clear();
 	shadow_reset();
 }

@@ -49,7 +49,7 @@ struct cfake {
 static struct cfake phb;
 static struct table_group groups[NGROUPS];
 static struct tce_pool pool;
-static struct guest_mem mem = { 1, { { 0, 0x40000000ULL, 256ULL << 20 } } };
+static struct guest_mem mem = { 1, { GUEST_MEM_RANGE(0, 0x40000000ULL, 256ULL << 20) } };
 static pthread_mutex_t lookup = PTHREAD_MUTEX_INITIALIZER;
 static struct tce_table *published;
 static uint64_t updates_ok, tables_made;
