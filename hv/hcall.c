@@ -199,14 +199,16 @@ static inline __attribute__((always_inline)) void dispatch(struct vcpu *v)
 	v->stats.hcalls++;
 	if (v->regs.msr & MSR_PR) {
 		rc = H_PRIVILEGE;	/* sc 1 from the guest's user mode */
+	} else if (op == H_PUT_TCE) {
+		rc = h_put_tce(v, &gpr[4]);	/* inline, see hcall.h */
 	} else if (slot == HCALL_SLOT_UNKNOWN || !table[slot].fn) {
 		slot = HCALL_SLOT_UNKNOWN;
 		rc = H_FUNCTION;
 	} else {
 		rc = table[slot].fn(v, &gpr[4]);
-		if (!papr_code(rc))
-			rc = internal_rc(op, rc);
 	}
+	if (!papr_code(rc))
+		rc = internal_rc(op, rc);
 	gpr[3] = (uint64_t)rc;
 	account(slot, rc, mftb() - t0);
 }

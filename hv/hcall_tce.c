@@ -30,15 +30,7 @@ int64_t hcall_iommu_rc(int64_t rc)
 	}
 }
 
-/* H_PUT_TCE(liobn, ioba, tce): a tail call into the core. */
-int64_t h_put_tce(struct vcpu *v, uint64_t *r)
-{
-	struct tce_table *t = guest_window(v->guest, r[0]);
-
-	if (!t)
-		return H_PARAMETER;
-	return tce_table_put_tce(t, &v->guest->mem, r[1], r[2]);
-}
+/* H_PUT_TCE is inline in hv/hcall.h: the dispatch calls it directly. */
 
 /* H_GET_TCE(liobn, ioba) -> the TCE the guest stored */
 int64_t h_get_tce(struct vcpu *v, uint64_t *r)

@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 #include <hv/guest.h>
+#include <iommu/tce_table.h>
+#include <papr/hcall.h>
 
 /*
  * r[0..7] = the guest's r4..r11: the arguments in, and the values the hcall
@@ -56,12 +58,25 @@ void hcall_for_each_served(void (*fn)(uint64_t op, const struct hcall_stat *st, 
 			   void *arg);
 const char *hcall_name(uint64_t opcode);
 
+/*
+ * H_PUT_TCE(liobn, ioba, tce): the hottest hcall (one per DMA map or unmap
+ * of a guest without a direct window), so the dispatch tests for it first
+ * and runs it inline instead of through the table.
+ */
+static inline int64_t h_put_tce(struct vcpu *v, uint64_t *r)
+{
+	struct tce_table *t = guest_window(v->guest, r[0]);
+
+	if (!t)
+		return H_PARAMETER;
+	return tce_table_put_tce(t, &v->guest->mem, r[1], r[2]);
+}
+
 /* An IOMMU core error (IOMMU_E*) as a PAPR code; 0 if rc is not one. */
 int64_t hcall_iommu_rc(int64_t rc);
 
 /* Handlers defined outside hcall.c */
 int64_t h_rtas(struct vcpu *v, uint64_t *r);
-int64_t h_put_tce(struct vcpu *v, uint64_t *r);
 int64_t h_get_tce(struct vcpu *v, uint64_t *r);
 int64_t h_stuff_tce(struct vcpu *v, uint64_t *r);
 int64_t h_put_tce_indirect(struct vcpu *v, uint64_t *r);
