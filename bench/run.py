@@ -247,7 +247,7 @@ def main():
 
     if a.only in (None, "null"):
         print_table("Null hypercall: the same guest binary on tcevisor (powernv9) and on QEMU",
-                    ["pseries, in one run (median of %d runs each). Ticks: timebase (512 MHz) per"
+                    ["pseries, %d runs of each, interleaved (medians). Ticks: timebase (512 MHz) per"
                      % hcalls.RUNS,
                      "call timed in the guest: wall time under TCG, compare ratios only.",
                      "Instructions: exact, QEMU -icount with PMC6 gated to hypervisor state."],
@@ -256,8 +256,10 @@ def main():
         print()
     if a.only in (None, "tce"):
         print_table("TCE hypercalls: tcevisor (window 0 linked to 2 edu PEs on PHB0 and PHB1)",
-                    ["against QEMU pseries serving the same calls to the same guest binary, in one",
-                     "run (median of %d). Instructions: exact hypervisor instructions per call" % hcalls.RUNS,
+                    ["against QEMU pseries serving the same calls to the same guest binary: %d runs"
+                     % hcalls.RUNS,
+                     "of each, interleaved; a ratio is the median of the runs' pairwise ratios, their",
+                     "range in brackets. Instructions: exact hypervisor instructions per call",
                      "(-icount, PMC6 gated), PE kill MMIO and its handshake included."],
                     ("measurement", "value", "target", "verdict"),
                     hcalls.tce_rows(build, workdir))
