@@ -24,13 +24,14 @@
 #define ASSERT_CLEAN() assert_int_equal(shadow_check(), 0)
 
 static struct test_env env;
-static struct fake_phb phb4, phb3;
+static struct fake_phb phb4, phb3, phb4b;
 
 static int setup(void **state)
 {
 	test_env_init(&env, 64, 256);
 	fake_phb_init(&phb4, 0, 0, PHB4_SIZES);
 	fake_phb_init(&phb3, 1, 64, PHB3_SIZES);
+	fake_phb_init(&phb4b, 2, 0, PHB4_SIZES);
 	return 0;
 }
 
@@ -346,6 +347,47 @@ static void test_kill_failure_reported(void **state)
 	drop(t);
 }
 
+/* Two PHBs that kill whole PEs: the table's plan has two entries, and an
+ * update syncs each PHB after its own kills. A failure on the first PHB
+ * still lets the second be killed, and only the first's links count it. */
+static void test_kills_plan_two_phbs(void **state)
+{
+	struct tce_table *t = test_table(&env, 0, 1 << 21, 12, 12, 1);
+	struct tce_table_stats st;
+
+	assert_int_equal(iommu_link(t, &phb4.groups[1], 0), 0);
+	assert_int_equal(iommu_link(t, &phb4b.groups[5], 0), 0);
+	assert_int_equal(t->plan.nphbs, 2);
+	ASSERT_CLEAN();
+	fake_log_clear();
+	assert_int_equal(tce_table_put_tce(t, &env.mem, 9 * K4, tce_of(K4, RW)), 0);
+	assert_int_equal(tce_table_put_tce(t, &env.mem, 9 * K4, 0), 0);
+	assert_int_equal(fake_count(FK_KILL_PE, &phb4, 1), 2);
+	assert_int_equal(fake_count(FK_KILL_PE, &phb4b, 5), 2);
+	assert_int_equal(fake_count(FK_SYNC, &phb4, -1), 2);
+	assert_int_equal(fake_count(FK_SYNC, &phb4b, -1), 2);
+	assert_true(fake_synced_after_kills());
+	ASSERT_CLEAN();
+	tce_table_stats(t, &st);
+	assert_int_equal(st.updates, 2);
+	assert_int_equal(st.entries_written, 2);
+	assert_int_equal(st.kills_pe, 4);
+
+	phb4.fail_kills = 1;
+	fake_log_clear();
+	assert_int_equal(tce_table_put_tce(t, &env.mem, 9 * K4, tce_of(2 * K4, RW)), IOMMU_EHW);
+	assert_int_equal(fake_count(FK_KILL_PE, &phb4b, 5), 1);
+	assert_int_equal(kill_errors(&phb4.groups[1]), 1);
+	assert_int_equal(kill_errors(&phb4b.groups[5]), 0);
+	/* the next update gets through and leaves every PE clean */
+	assert_int_equal(tce_table_put_tce(t, &env.mem, 9 * K4, 0), 0);
+	ASSERT_CLEAN();
+	assert_int_equal(iommu_unlink(t, &phb4.groups[1]), 0);
+	assert_int_equal(t->plan.nphbs, 1);
+	assert_int_equal(iommu_unlink(t, &phb4b.groups[5]), 0);
+	drop(t);
+}
+
 /* A sync that fails: the update reports it, every group of the table on
  * that PHB counts an error, and the shadow still sees them stale (their
  * kills never took effect) until a sync succeeds. */
@@ -499,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kills_phb4_one_pe_kill_per_update, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kills_phb3_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kill_failure_reported, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kills_plan_two_phbs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_failure_reported, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_page_larger_than_hw_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multilevel_on_demand, setup, teardown),
