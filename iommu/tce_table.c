@@ -16,10 +16,12 @@
  * the PE (without the table lock: an update running meanwhile kills that
  * PE too, which is harmless), then takes the table lock to remove the link.
  * After that no walker can reach the link, so it is freed at once. Tables
- * are reference-counted: each link holds a reference, the creator holds one
- * (the hypervisor's LIOBN map), and each update in flight holds one (the
- * hcall layer takes it under its own lookup lock). The last put returns
- * every level to the pool.
+ * are reference-counted: each link holds a reference and the creator holds
+ * one (the hypervisor's guest window); an update's caller must keep the
+ * table alive for the call (the hcalls run on the owning guest's vCPUs,
+ * and a guest's windows outlive them: hv/guest.h, guest_window). The last
+ * put returns every level to the pool. The kill plan (a copy of the link
+ * list's kill tokens) changes only with the list, under the same lock.
  *
  * All-or-nothing: validation (range, alignment, translation of every TCE)
  * writes nothing. Then missing upper levels are allocated; if the pool runs
