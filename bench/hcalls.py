@@ -39,14 +39,18 @@ def _config(build, workdir, name, bootargs, devices=0, window=True, bdfs=None):
     return tcevisor_qemu.compile_dts(dts, os.path.join(workdir, name + ".dtb"))
 
 
-def _tcevisor(build, workdir, bootargs, devices=0, icount=False, timeout=600, one_phb=False):
-    """devices: edu devices, one per PHB from PHB0 (one_phb: two on PHB0)."""
+def _tcevisor(build, workdir, bootargs, devices=0, icount=False, timeout=600, one_phb=False,
+              hv_args=None):
+    """devices: edu devices, one per PHB from PHB0 (one_phb: two on PHB0);
+    hv_args: more hypervisor boot options."""
     os.makedirs(workdir, exist_ok=True)
     bdfs = [b for b, _ in EDU_ONE_PHB] if one_phb else None
     cfg = _config(build, workdir, "bench", bootargs, devices, bdfs=bdfs)
     m = tcevisor_qemu.Machine(machine="powernv9", config=cfg,
                               devices=[d for _, d in EDU_ONE_PHB] if one_phb else EDU[:devices],
-                              append="pmu-gate" if icount else None, icount=icount,
+                              append=" ".join(a for a in ("pmu-gate" if icount else None,
+                                                          hv_args) if a) or None,
+                              icount=icount,
                               guest_errors=False, workdir=os.path.join(workdir, "qemu"),
                               image=os.path.join(build, "tcevisor.bin"))
     return _output(m, timeout)
@@ -107,16 +111,27 @@ def _tce(out):
             "i_put": v[3], "i_stuff": v[4], "i_indirect": v[5]}
 
 
+def _phb(out):
+    """The hypervisor's phb-bench line: (kill_pes, sync) ticks per call."""
+    m = re.search(r"bench: phb \S+ kill_pes_x100=(\d+) sync_x100=(\d+)", out)
+    if not m:
+        raise RuntimeError("no phb-bench line in:\n" + out[-2000:])
+    return int(m.group(1)) / 100, int(m.group(2)) / 100
+
+
 def tce_rows(build, workdir, count=20000):
     args = "mode=tcebench count=%d" % count
     # Interleaved (tcevisor, then pseries, RUNS times) so that a slow
     # stretch of the host hits both sides; each ratio is of one pair, and
     # the row gives their median and range.
-    ours, ps, one_pe = [], [], []
+    ours, ps, one_pe, handshake, floor = [], [], [], [], []
     for _ in range(RUNS):
         ours.append(_tce(_tcevisor(build, workdir, args, devices=2)))
         ps.append(_tce(_pseries(build, workdir, args)))
-        one_pe.append(_tce(_tcevisor(build, workdir, args, devices=1))["put"])
+        out = _tcevisor(build, workdir, args, devices=1, hv_args="phb-bench=20000")
+        one_pe.append(_tce(out)["put"])
+        handshake.append(_phb(out)[0])
+        floor.append(_null(_tcevisor(build, workdir, "mode=nullbench count=200000 hcall=0xf00c"))[0])
     med = {k: statistics.median(r[k] for r in ours) for k in ("put", "stuff", "indirect")}
     pmed = {k: statistics.median(r[k] for r in ps) for k in ("put", "stuff", "indirect")}
     ratios = {k: sorted(o[k] / p[k] for o, p in zip(ours, ps)) for k in ("put", "stuff", "indirect")}
@@ -136,6 +151,18 @@ def tce_rows(build, workdir, count=20000):
     rows.append(("H_PUT_TCE, tcevisor, 1 linked PE (one PHB's kill handshake less)",
                  "%.0f ticks" % statistics.median(one_pe), "-",
                  "%.2fx pseries" % (statistics.median(one_pe) / pmed["put"])))
+    # What the platform allows: the cheapest possible hcall round trip (the
+    # 4-instruction floor in the 0xc00 vector) plus each linked PHB's kill
+    # handshake, timed by the hypervisor itself (phb-bench).
+    hs, fl = statistics.median(handshake), statistics.median(floor)
+    rows += [
+        ("PHB4 kill handshake per PHB (PE kill + DMA-read sync: 5 register accesses)",
+         "%.0f ticks" % hs, "-", "%.2fx a pseries H_PUT_TCE" % (hs / pmed["put"])),
+        ("H_PUT_TCE lower bound here, 2 PHBs: hcall floor + 2 handshakes",
+         "%.0f ticks" % (fl + 2 * hs), "<= 1.5x = %.0f" % (1.5 * pmed["put"]),
+         "%.2fx: the target is below this bound" % ((fl + 2 * hs) / pmed["put"])
+         if fl + 2 * hs > 1.5 * pmed["put"] else "%.2fx" % ((fl + 2 * hs) / pmed["put"])),
+    ]
     put1, put2 = one["i_put"], two["i_put"]
     per_entry = (one["i_stuff"] - one["i_put"]) / 511
     rows += [

@@ -18,6 +18,7 @@
 #include <hv/memory.h>
 #include <hv/options.h>
 #include <hv/pci_report.h>
+#include <hv/phb_bench.h>
 #include <hv/selftest.h>
 #include <hv/platform.h>
 #include <lib/console.h>
@@ -126,6 +127,7 @@ void boot_main(void *qemu_fdt)
 	memory_init();
 	phb_init(fdt);
 	pci_report();
+	phb_bench();
 	if (options_is("selftest", "dma"))
 		selftest_dma();
 	hv_main();
