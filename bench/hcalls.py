@@ -112,11 +112,13 @@ def _tce(out):
 
 
 def _phb(out):
-    """The hypervisor's phb-bench line: (kill_pes, sync) ticks per call."""
-    m = re.search(r"bench: phb \S+ kill_pes_x100=(\d+) sync_x100=(\d+)", out)
+    """The hypervisor's phb-bench line: kill_pes and sync ticks per call,
+    and the instructions of one kill_pes call with its loop."""
+    m = re.search(r"bench: phb \S+ kill_pes_x100=(\d+) sync_x100=(\d+) "
+                  r"kill_pes_instr_x100=(\d+)", out)
     if not m:
         raise RuntimeError("no phb-bench line in:\n" + out[-2000:])
-    return int(m.group(1)) / 100, int(m.group(2)) / 100
+    return tuple(int(x) / 100 for x in m.groups())
 
 
 def tce_rows(build, workdir, count=20000):
@@ -136,7 +138,9 @@ def tce_rows(build, workdir, count=20000):
     pmed = {k: statistics.median(r[k] for r in ps) for k in ("put", "stuff", "indirect")}
     ratios = {k: sorted(o[k] / p[k] for o, p in zip(ours, ps)) for k in ("put", "stuff", "indirect")}
     null_i = _null(_tcevisor(build, workdir, "mode=nullbench count=20000", icount=True))[1]
-    one = _tce(_tcevisor(build, workdir, "mode=tcebench count=2000", devices=1, icount=True))
+    out = _tcevisor(build, workdir, "mode=tcebench count=2000", devices=1, icount=True,
+                    hv_args="phb-bench=2000")
+    one, handshake_i = _tce(out), _phb(out)[2]
     two = _tce(_tcevisor(build, workdir, "mode=tcebench count=2000", devices=2, icount=True))
     same = _tce(_tcevisor(build, workdir, "mode=tcebench count=2000", devices=2, icount=True,
                           one_phb=True))
@@ -175,6 +179,8 @@ def tce_rows(build, workdir, count=20000):
         ("H_PUT_TCE instructions, 2 linked PEs on two PHBs", "%d" % put2, "+25 per PE",
          "+%d: %s (a second PHB: its own kill and sync)"
          % (put2 - put1, "meets" if put2 - put1 <= 25 else "misses")),
+        ("PHB4 kill handshake of one PE, instructions (kill_pes call in a loop)",
+         "%.0f" % handshake_i, "-", "what a PE on another PHB adds at least"),
         ("H_STUFF_TCE of 512 instructions, 1 linked PE", "%d" % one["i_stuff"], "-", "(info)"),
         ("H_STUFF_TCE per entry beyond its fixed cost", "%.2f" % per_entry, "<= 4",
          "meets" if per_entry <= 4 else "misses by %.2f" % (per_entry - 4)),
