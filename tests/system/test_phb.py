@@ -540,3 +540,37 @@ def test_dma_selftest_powernv8(ctx):
                    for _, _, _, bus, _, _ in blocked]
     check_kills(phases, linked, 8, want_map, want_update)
     check_tves(phases, linked, table, 9)
+
+
+PHB_BENCH_RX = re.compile(r"^bench: phb phb0:0 kill_pes_x100=(\d+) sync_x100=(\d+) "
+                          r"kill_pes_instr_x100=(\d+) count=(\d+)\r?$", re.M)
+
+
+def test_phb_bench_kills_reserved_pe(ctx):
+    """phb-bench=N (the benchmarks' handshake timing): N timed and N
+    counted PE kills of PHB0's reserved PE, each followed by a DMA-read
+    sync, then N syncs alone. QEMU's trace shows exactly those writes and
+    no other kill or sync; the hypervisor reports positive times."""
+    n = 40
+    cfg = ctx.config('/dts-v1/;\n/ { bootargs = "phb-bench=%d"; };\n' % n, "phbbench")
+    m = ctx.machine(machine="powernv9", config=cfg, trace=True)
+    out = boot_to_ready(m)
+    phbs, _, _ = parse_listing(out)
+    reserved = phbs[(0, 0)]["pes"] - 1
+    line = PHB_BENCH_RX.search(out)
+    assert line, out[-2000:]
+    assert int(line.group(1)) > 0 and int(line.group(2)) > 0 and int(line.group(4)) == n, \
+        line.group(0)
+    poweroff(m)
+    kills, syncs, inside = [], [], False
+    for kind, data in events(m.log(), syncs=True):
+        if kind == "line":
+            if inside and data.startswith("bench: phb"):
+                break
+            inside = inside or bool(re.match(r"pci: \d+ PHB\(s\) present", data))
+        elif inside:
+            (kills if kind == "kill" else syncs).append(data)
+    assert len(kills) == 2 * n and len(syncs) == 3 * n, (len(kills), len(syncs))
+    assert all(name == "phb4-0.0-regs" for name, _, _ in kills + syncs), kills[:2] + syncs[:2]
+    assert all(kill_kind(v) == "pe" and (v & 0x1ff) == reserved for _, _, v in kills), \
+        [hex(v) for _, _, v in kills[:4]]
