@@ -18,8 +18,6 @@ struct rtas_call {
 	uint32_t rets[RTAS_ARGS_MAX];
 };
 
-typedef int32_t (*rtas_fn)(struct vcpu *v, struct rtas_call *c);
-
 static uint32_t be32(uint32_t v)
 {
 	return __builtin_bswap32(v);
@@ -92,27 +90,25 @@ static int32_t rtas_write_pci(struct vcpu *v, struct rtas_call *c)
 	return passthrough_rtas_write(v->guest, c->args, c->nargs, c->rets, c->nret);
 }
 
+/* The one list of services: the guest's /rtas node and the lookup. */
 const struct rtas_service rtas_services[] = {
-	{ "power-off", RTAS_TOKEN_POWER_OFF },
-	{ "query-cpu-stopped-state", RTAS_TOKEN_QUERY_CPU_STOPPED },
-	{ "start-cpu", RTAS_TOKEN_START_CPU },
-	{ "stop-self", RTAS_TOKEN_STOP_SELF },
-	{ "ibm,read-pci-config", RTAS_TOKEN_READ_PCI_CONFIG },
-	{ "ibm,write-pci-config", RTAS_TOKEN_WRITE_PCI_CONFIG },
+	{ "power-off", RTAS_TOKEN_POWER_OFF, rtas_power_off },
+	{ "query-cpu-stopped-state", RTAS_TOKEN_QUERY_CPU_STOPPED, rtas_query_cpu },
+	{ "start-cpu", RTAS_TOKEN_START_CPU, rtas_start_cpu },
+	{ "stop-self", RTAS_TOKEN_STOP_SELF, rtas_stop_self },
+	{ "ibm,read-pci-config", RTAS_TOKEN_READ_PCI_CONFIG, rtas_read_pci },
+	{ "ibm,write-pci-config", RTAS_TOKEN_WRITE_PCI_CONFIG, rtas_write_pci },
 };
 const unsigned int rtas_nr_services = sizeof(rtas_services) / sizeof(rtas_services[0]);
 
 static rtas_fn lookup(uint32_t token)
 {
-	switch (token) {
-	case RTAS_TOKEN_POWER_OFF: return rtas_power_off;
-	case RTAS_TOKEN_QUERY_CPU_STOPPED: return rtas_query_cpu;
-	case RTAS_TOKEN_START_CPU: return rtas_start_cpu;
-	case RTAS_TOKEN_STOP_SELF: return rtas_stop_self;
-	case RTAS_TOKEN_READ_PCI_CONFIG: return rtas_read_pci;
-	case RTAS_TOKEN_WRITE_PCI_CONFIG: return rtas_write_pci;
-	default: return NULL;
-	}
+	unsigned int i;
+
+	for (i = 0; i < rtas_nr_services; i++)
+		if (rtas_services[i].token == token)
+			return rtas_services[i].fn;
+	return NULL;
 }
 
 /* H_RTAS(args address) */

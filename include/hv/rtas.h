@@ -7,6 +7,8 @@
 #ifndef HV_RTAS_H
 #define HV_RTAS_H
 
+#include <stdint.h>
+
 #define RTAS_TOKEN_POWER_OFF		0x2003
 #define RTAS_TOKEN_QUERY_CPU_STOPPED	0x2005
 #define RTAS_TOKEN_START_CPU		0x2006
@@ -18,9 +20,14 @@
  * refused before anything is read (CVE-2021-37576's lesson). */
 #define RTAS_ARGS_MAX			16
 
+struct vcpu;
+struct rtas_call;			/* the validated argument buffer (rtas.c) */
+typedef int32_t (*rtas_fn)(struct vcpu *v, struct rtas_call *c);
+
 struct rtas_service {
 	const char *name;		/* the /rtas property */
 	unsigned int token;
+	rtas_fn fn;
 };
 
 /* The services implemented, for the guest's /rtas node. */
