@@ -49,6 +49,16 @@ struct phb_pe *phb_pe_get(unsigned int i)
 	return i < nr_pes ? &pes[i] : NULL;
 }
 
+unsigned int phb_pe_index(const struct phb_pe *pe)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_pes; i++)
+		if (&pes[i] == pe)
+			return i;
+	return PHB_PE_MAX;
+}
+
 struct phb_pe *phb_pe_of_dev(const struct pci_dev *dev)
 {
 	unsigned int i;

@@ -23,19 +23,9 @@
 
 static const struct guest *owner[PHB_PE_MAX];
 
-static unsigned int pe_slot(const struct phb_pe *pe)
-{
-	unsigned int i;
-
-	for (i = 0; i < phb_pe_count(); i++)
-		if (phb_pe_get(i) == pe)
-			return i;
-	return PHB_PE_MAX;
-}
-
 const char *guest_build_device_owner(const struct phb_pe *pe)
 {
-	unsigned int i = pe_slot(pe);
+	unsigned int i = phb_pe_index(pe);
 
 	return i < PHB_PE_MAX && owner[i] ? owner[i]->name : NULL;
 }
@@ -228,7 +218,7 @@ bool guest_build(const struct guest_spec *s, char *err, size_t errlen)
 		return false;
 	}
 	for (k = 0; k < s->nr_devs; k++)
-		owner[pe_slot(s->devs[k])] = g;
+		owner[phb_pe_index(s->devs[k])] = g;
 	g->lpcr = arch_guest_lpcr(false);
 	radix_set_partition(g->id, &g->radix);
 	g->state = GUEST_RUNNING;

@@ -126,14 +126,12 @@ static const char *owner_name(const struct tce_table *t)
 	return g ? g->name : "-";
 }
 
+/* A group's number: its PE's index in the PE list. */
 static int group_index(const struct table_group *g)
 {
-	unsigned int i;
+	unsigned int i = phb_pe_index(phb_pe_of_group(g));
 
-	for (i = 0; i < phb_pe_count(); i++)
-		if (&phb_pe_get(i)->group == g)
-			return (int)i;
-	return -1;
+	return i < PHB_PE_MAX ? (int)i : -1;
 }
 
 /* ---- commands --------------------------------------------------------------- */

@@ -135,6 +135,8 @@ static inline uint16_t phb_domain(const struct phb *p)
 /* PEs in assignment order. */
 unsigned int phb_pe_count(void);
 struct phb_pe *phb_pe_get(unsigned int i);
+/* i such that phb_pe_get(i) == pe; PHB_PE_MAX if pe is none of them. */
+unsigned int phb_pe_index(const struct phb_pe *pe);
 struct phb_pe *phb_pe_of_dev(const struct pci_dev *dev);
 
 static inline struct phb *phb_from_iommu(struct iommu_phb *iphb)
@@ -145,6 +147,12 @@ static inline struct phb *phb_from_iommu(struct iommu_phb *iphb)
 static inline struct phb *phb_from_host(struct pci_host *host)
 {
 	return (struct phb *)((char *)host - offsetof(struct phb, pci));
+}
+
+/* Every table group is a PE's (phb_init sets them up). */
+static inline const struct phb_pe *phb_pe_of_group(const struct table_group *g)
+{
+	return (const struct phb_pe *)((const char *)g - offsetof(struct phb_pe, group));
 }
 
 /* --- for drivers/phb3.c and drivers/phb4.c only ------------------------- */
