@@ -91,8 +91,10 @@ static int64_t h_set_mode(struct vcpu *v, uint64_t *r)
 		return H_P3;
 	if (r[0] > 1)
 		return H_UNSUPPORTED_FLAG;
-	/* LPCR is per partition here; the scheduler reloads it when it differs */
+	/* LPCR is per partition here: in effect before this vCPU returns (the
+	 * fast return skips the run loop that would reload it) */
 	g->lpcr = arch_lpcr_set_ile(g->lpcr, r[0] == 1);
+	sched_lpcr_changed(v);
 	return H_SUCCESS;
 }
 

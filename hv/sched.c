@@ -186,6 +186,17 @@ static void switch_to(struct sched_cpu *sc, struct vcpu *v)
 	}
 }
 
+void sched_lpcr_changed(struct vcpu *v)
+{
+	struct guest *g = v->guest;
+	unsigned int i;
+
+	switch_to(&cpus[v->hcpu], v);	/* v runs here: this is its CPU */
+	for (i = 0; i < g->nr_vcpus; i++)
+		if (&g->vcpus[i] != v)
+			sched_kick(&g->vcpus[i]);
+}
+
 static uint32_t guest_insn(struct vcpu *v, uint64_t pc)
 {
 	uint32_t *p = guest_ram_ptr(v->guest, pc & ~3ULL, 4);

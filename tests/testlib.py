@@ -3,6 +3,7 @@
 import os
 import re
 import shutil
+import subprocess
 
 from tcevisor_qemu import Machine, QemuError, compile_dts, pseries  # noqa: F401
 
@@ -42,6 +43,16 @@ class TestContext:
     def cleanup(self):
         for m in self.machines:
             m.kill()
+
+
+def guest_symbol(ctx, name):
+    """The address of a symbol of the test guest (build/guest/testguest.elf)."""
+    out = subprocess.run(["powerpc64le-linux-gnu-nm",
+                          os.path.join(ctx.build, "guest", "testguest.elf")],
+                         capture_output=True, text=True, check=True).stdout
+    m = re.search(r"^([0-9a-f]+) \w %s$" % name, out, re.M)
+    assert m, name
+    return int(m.group(1), 16)
 
 
 def boot_to_ready(m, timeout=30):

@@ -30,6 +30,10 @@ bool sched_start_vcpu(struct vcpu *v);
 void sched_cede(struct vcpu *v, bool timer_pending);
 /* Force v's host CPU out of the guest / out of its sleep. */
 void sched_kick(struct vcpu *v);
+/* v's guest changed its LPCR (H_SET_MODE), called on v's CPU during the
+ * hcall: load it here before v goes back, and kick the guest's other
+ * vCPUs through the run loop, which loads it for them. */
+void sched_lpcr_changed(struct vcpu *v);
 /* Release the secondaries into the loop and run it here; never returns. */
 __attribute__((noreturn)) void sched_start(void);
 /* Host CPUs in use. */

@@ -96,6 +96,7 @@ void mode_spin(void);
 void mode_wild(void);
 void mode_illegal(void);
 void mode_unknown(void);
+void mode_trap(void);
 void mode_heartbeat(void);
 void mode_nullbench(void);
 void mode_script(void);

@@ -22,6 +22,7 @@ static const struct mode modes[] = {
 	{ "wild", mode_wild },
 	{ "illegal", mode_illegal },
 	{ "unknown", mode_unknown },
+	{ "trap", mode_trap },
 	{ "heartbeat", mode_heartbeat },
 	{ "nullbench", mode_nullbench },
 	{ "script", mode_script },

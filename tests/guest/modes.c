@@ -48,6 +48,17 @@ void mode_unknown(void)
 	printf("unknown: done\n");
 }
 
+/* A trap: the CPU delivers the program interrupt to the guest itself, in
+ * the endianness the guest set with H_SET_MODE; its 0x700 vector reports
+ * the address and powers off. */
+void mode_trap(void)
+{
+	printf("trap: trapping\n");
+	__asm__ volatile(".globl trap_insn\n"
+			 "trap_insn: trap" : : : "memory");
+	printf("trap: still alive\n");
+}
+
 /* A line every ~50 ms of timebase, busy-waiting: only console hcalls. */
 void mode_heartbeat(void)
 {

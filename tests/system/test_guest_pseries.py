@@ -13,7 +13,7 @@ import struct
 import subprocess
 import time
 
-from testlib import compile_dts, field, ROOT
+from testlib import compile_dts, field, guest_symbol, ROOT
 
 
 def _run(ctx, append, smp=1, timeout=30):
@@ -26,15 +26,6 @@ def _run(ctx, append, smp=1, timeout=30):
     return out
 
 
-def _symbol(ctx, name):
-    out = subprocess.run(["powerpc64le-linux-gnu-nm",
-                          os.path.join(ctx.build, "guest", "testguest.elf")],
-                         capture_output=True, text=True, check=True).stdout
-    m = re.search(r"^([0-9a-f]+) \w %s$" % name, out, re.M)
-    assert m, name
-    return int(m.group(1), 16)
-
-
 def test_guest_image_layout(ctx):
     """Flat image <= 4 MiB (BSS included), BE stub at 0x100, LE entry at
     0x1000, no FP/VMX/VSX."""
@@ -42,8 +33,8 @@ def test_guest_image_layout(ctx):
     with open(path, "rb") as f:
         img = f.read()
     assert len(img) <= 4 << 20
-    assert _symbol(ctx, "_end") <= 4 << 20
-    assert _symbol(ctx, "guest_entry") == 0x1000
+    assert guest_symbol(ctx, "_end") <= 4 << 20
+    assert guest_symbol(ctx, "guest_entry") == 0x1000
     assert img[0x100:0x104] == bytes.fromhex("7d6000a6"), "mfmsr r11, big-endian"
     p = subprocess.run([os.path.join(ROOT, "scripts", "check-fp.sh"),
                         "powerpc64le-linux-gnu-objdump",
@@ -216,7 +207,7 @@ def test_guest_illegal(ctx):
     out = _run(ctx, "mode=illegal")
     assert "illegal: executing 0\n" in out, out
     addr = int(field(out, r"guest: exception 0x700 at 0x([0-9a-f]+)\n"), 16)
-    assert addr == _symbol(ctx, "illegal_insn"), out
+    assert addr == guest_symbol(ctx, "illegal_insn"), out
     assert "still alive" not in out, out
 
 
@@ -249,7 +240,7 @@ def test_guest_spin(ctx):
     m = ctx.pseries("mode=spin")
     m.start()
     m.expect(r"spin: start\n", 20)
-    lo = _symbol(ctx, "mode_spin")
+    lo = guest_symbol(ctx, "mode_spin")
     for _ in range(3):
         regs = m.hmp("info registers")
         nip = int(field(regs, r"NIP ([0-9a-f]+)"), 16)

@@ -4,7 +4,7 @@ hcalls, console focus. Everything is read from the console from outside."""
 
 import re
 
-from testlib import boot_to_ready, expect_all, field, poweroff
+from testlib import boot_to_ready, expect_all, field, guest_symbol, poweroff
 
 
 def guest_node(name, memory=0x4000000, bootargs="mode=demo", vcpus=1, extra="", windows=()):
@@ -163,6 +163,22 @@ def test_unknown_hcalls_get_h_function(ctx):
     assert all(rc == "-2" for _, rc in rcs), rcs
     assert "[u] unknown: done" in m.output
     assert "every guest has stopped" in m.output
+
+
+def test_guest_takes_its_own_trap_little_endian(ctx):
+    """A trap goes to the guest's own 0x700 vector, which runs little-endian
+    because the guest asked for LE interrupts (H_SET_MODE) as its first
+    hcall: the new LPCR[ILE] is in effect before that hcall returns, not
+    only after the vCPU next passes through the run loop."""
+    cfg = config(ctx, [guest_node("t", 0x2000000, "mode=trap")], "exit-when-done")
+    m = ctx.machine(config=cfg)
+    m.start()
+    assert m.wait_exit(60) == 0
+    out = m.output
+    assert "[t] trap: trapping" in out, out
+    addr = int(field(out, r"\[t\] guest: exception 0x700 at 0x([0-9a-f]+)"), 16)
+    assert addr == guest_symbol(ctx, "trap_insn"), (hex(addr), out)
+    assert "still alive" not in out and "illegal instruction" not in out, out
 
 
 def test_console_focus_moves_between_guest_and_shell(ctx):
