@@ -76,12 +76,13 @@ vectors_start:
 vectors_end:
 
 /*
- * SAVE_CONTEXT: store the interrupted context into the struct regs at r11.
+ * SAVE_VOLATILE: store the interrupted context into the struct regs at r11,
+ * except r14-r31 (the ELFv2 non-volatile GPRs, which C code preserves).
  * On entry r12 = vector|flag, scratch0/1 = its r12/r11, HSPRG1 = its r13;
  * its r1 must already be stored. LR is saved before anything can change it.
  * Clobbers r10; r12 is the vector|flag again at the end.
  */
-.macro SAVE_CONTEXT
+.macro SAVE_VOLATILE
 	std	%r12, REGS_VEC(%r11)
 	mflr	%r12
 	std	%r12, REGS_LR(%r11)
@@ -95,9 +96,6 @@ vectors_end:
 	std	%r10, REGS_GPR(12)(%r11)
 	mfspr	%r10, SPR_HSPRG1
 	std	%r10, REGS_GPR(13)(%r11)
-	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	std	%r\n, REGS_GPR(\n)(%r11)
-	.endr
 	mfcr	%r10
 	std	%r10, REGS_CR(%r11)
 	mfctr	%r10
@@ -117,6 +115,19 @@ vectors_end:
 101:	std	%r10, REGS_MSR(%r11)
 .endm
 
+/* SAVE_NONVOLATILE: r14-r31 into the struct regs at r11. */
+.macro SAVE_NONVOLATILE
+	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	std	%r\n, REGS_GPR(\n)(%r11)
+	.endr
+.endm
+
+/* SAVE_CONTEXT: the whole interrupted context (as SAVE_VOLATILE). */
+.macro SAVE_CONTEXT
+	SAVE_VOLATILE
+	SAVE_NONVOLATILE
+.endm
+
 /*
  * RESTORE_CONTEXT: load every GPR, CR, LR, CTR and XER from the struct regs
  * at r11, r11 itself last. The caller has already loaded (H)SRR0/1.
@@ -131,6 +142,25 @@ vectors_end:
 	ld	%r10, REGS_XER(%r11)
 	mtxer	%r10
 	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ld	%r\n, REGS_GPR(\n)(%r11)
+	.endr
+	ld	%r11, REGS_GPR(11)(%r11)
+.endm
+
+/*
+ * RESTORE_VOLATILE: what SAVE_VOLATILE stored, r1 included, r11 last; for
+ * an hcall answered at once, whose r14-r31 the C code left as they were.
+ */
+.macro RESTORE_VOLATILE
+	ld	%r10, REGS_CR(%r11)
+	mtcrf	0xff, %r10
+	ld	%r10, REGS_LR(%r11)
+	mtlr	%r10
+	ld	%r10, REGS_CTR(%r11)
+	mtctr	%r10
+	ld	%r10, REGS_XER(%r11)
+	mtxer	%r10
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13
 	ld	%r\n, REGS_GPR(\n)(%r11)
 	.endr
 	ld	%r11, REGS_GPR(11)(%r11)
@@ -224,17 +254,20 @@ exc_give_up:
 guest_exit:
 	ld	%r11, CPU_GUEST_REGS(%r13)
 	std	%r1, REGS_GPR(1)(%r11)
-	SAVE_CONTEXT
 	/*
-	 * Hypercalls first try the fast path: every guest register is saved
-	 * (above), and the hcall handler registered by the hypervisor
+	 * Hypercalls first try the fast path: the guest's volatile registers
+	 * are saved, and the hcall handler registered by the hypervisor
 	 * (cpu->hcall_fn, see arch_set_hcall_fn) runs on the hypervisor stack
-	 * below arch_run_vcpu()'s frame, without unwinding it. If it answers 0
-	 * the guest is resumed at once; otherwise the exit goes on to the run
-	 * loop, which sees the vector as for any other exit.
+	 * below arch_run_vcpu()'s frame, without unwinding it. C code keeps
+	 * r14-r31 as they were, so they still hold the guest's values when it
+	 * returns. If it answers 0 the guest is resumed at once and r14-r31
+	 * were never stored; otherwise they are stored now and the exit goes
+	 * on to the run loop, which sees the vector as for any other exit.
+	 * Any other exit saves everything at once.
 	 */
-	cmpdi	%r12, VEC_SYSCALL	/* r12: the vector, from SAVE_CONTEXT */
-	bne	6f
+	cmpdi	%r12, VEC_SYSCALL	/* r12: the vector (no HSRR flag) */
+	bne	5f
+	SAVE_VOLATILE
 	ld	%r12, CPU_HCALL_FN(%r13)	/* set before any guest runs */
 	ld	%r1, CPU_HV_R1(%r13)
 	li	%r10, 0
@@ -245,7 +278,7 @@ guest_exit:
 	bctrl
 	cmpdi	%r3, 0
 	ld	%r11, CPU_GUEST_REGS(%r13)
-	bne	6f
+	bne	8f
 	ld	%r10, CPU_PMU_GATE(%r13)	/* the MMCR0 value that freezes, or 0 */
 	cmpdi	%r10, 0
 	beq	7f
@@ -254,8 +287,11 @@ guest_exit:
 	ld	%r10, REGS_MSR(%r11)
 	mtspr	SPR_SRR0, %r12
 	mtspr	SPR_SRR1, %r10
-	RESTORE_CONTEXT
+	RESTORE_VOLATILE
 	rfid
+8:	SAVE_NONVOLATILE		/* the run loop needs the whole frame */
+	b	6f
+5:	SAVE_CONTEXT
 6:	li	%r10, 0
 	std	%r10, CPU_GUEST_REGS(%r13)
 	ld	%r1, CPU_HV_R1(%r13)
