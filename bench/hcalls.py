@@ -91,7 +91,7 @@ def null_rows(build, workdir, count=200000):
     full, floor, ps = (statistics.median(x) for x in (full, floor, pss))
     instr = _null(_tcevisor(build, workdir, args % (20000, "0x1f0"), icount=True))[1]
     return [
-        ("null hcall, tcevisor (full save/restore + C dispatch)", "%.0f ticks" % full,
+        ("null hcall, tcevisor (save/restore + C dispatch)", "%.0f ticks" % full,
          "-", "%.2fx pseries" % (full / ps)),
         ("null hcall, tcevisor floor (4 instructions in the 0xc00 vector)", "%.0f ticks" % floor,
          "-", "%.2fx pseries" % (floor / ps)),
