@@ -10,7 +10,9 @@
  *   HV = 0: a guest was running. Its registers go into the vCPU frame given
  *           to arch_run_vcpu(), the hypervisor context saved by that call is
  *           restored, and arch_run_vcpu() returns the vector: the run loop
- *           in hv/ decides what to do (KVM style).
+ *           in hv/ decides what to do (KVM style). An hcall first tries the
+ *           registered fast handler with only the volatile registers
+ *           saved (guest_exit below).
  *   HV = 1: the hypervisor itself took an exception. A frame is built on
  *           this CPU's exception stack and exception_hv() is called. Nested
  *           exceptions move down the exception stack; exception_hv() stops
