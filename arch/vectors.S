@@ -131,25 +131,6 @@ vectors_end:
 .endm
 
 /*
- * RESTORE_CONTEXT: load every GPR, CR, LR, CTR and XER from the struct regs
- * at r11, r11 itself last. The caller has already loaded (H)SRR0/1.
- */
-.macro RESTORE_CONTEXT
-	ld	%r10, REGS_CR(%r11)
-	mtcrf	0xff, %r10
-	ld	%r10, REGS_LR(%r11)
-	mtlr	%r10
-	ld	%r10, REGS_CTR(%r11)
-	mtctr	%r10
-	ld	%r10, REGS_XER(%r11)
-	mtxer	%r10
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-	ld	%r\n, REGS_GPR(\n)(%r11)
-	.endr
-	ld	%r11, REGS_GPR(11)(%r11)
-.endm
-
-/*
  * RESTORE_VOLATILE: what SAVE_VOLATILE stored, r1 included, r11 last; for
  * an hcall answered at once, whose r14-r31 the C code left as they were.
  */
@@ -166,6 +147,17 @@ vectors_end:
 	ld	%r\n, REGS_GPR(\n)(%r11)
 	.endr
 	ld	%r11, REGS_GPR(11)(%r11)
+.endm
+
+/*
+ * RESTORE_CONTEXT: load every GPR, CR, LR, CTR and XER from the struct regs
+ * at r11, r11 itself last. The caller has already loaded (H)SRR0/1.
+ */
+.macro RESTORE_CONTEXT
+	.irp	n, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+	ld	%r\n, REGS_GPR(\n)(%r11)
+	.endr
+	RESTORE_VOLATILE
 .endm
 
 /* (H)SRR0/1 <- pc/msr of the struct regs at r11, by its vector's flag;
