@@ -229,7 +229,7 @@ struct tce_table *tce_table_by_id(uint32_t id)
 /* Index into the level `below` levels above the leaves. */
 static uint64_t level_index(const struct tce_table *tbl, uint64_t hw, unsigned int below)
 {
-	return (hw >> (tbl->level_shift * below)) & ((1ULL << tbl->level_shift) - 1);
+	return (hw >> (tbl->level_shift * below)) & tbl->leaf_mask;
 }
 
 /* The leaf block holding hardware index hw, or NULL if not allocated. */
@@ -299,7 +299,7 @@ uint64_t tce_table_read_hw(struct tce_table *tbl, uint64_t hw_index)
 	lock_take(&tbl->lock);
 	leaf = leaf_lookup(tbl, hw_index);
 	if (leaf)
-		v = from_be64(leaf[hw_index & ((1ULL << tbl->level_shift) - 1)]);
+		v = from_be64(leaf[hw_index & tbl->leaf_mask]);
 	lock_release(&tbl->lock);
 	return v;
 }
@@ -307,7 +307,7 @@ uint64_t tce_table_read_hw(struct tce_table *tbl, uint64_t hw_index)
 void tce_table_peek_hw_range(const struct tce_table *tbl, uint64_t first, uint64_t count,
 			     uint64_t *out)
 {
-	uint64_t mask = (1ULL << tbl->level_shift) - 1, x = first;
+	uint64_t mask = tbl->leaf_mask, x = first;
 
 	while (x < first + count) {
 		uint64_t chunk_end = (x | mask) + 1 < first + count ? (x | mask) + 1 : first + count;
@@ -844,6 +844,16 @@ static inline uint64_t *entry_lookup(const struct tce_table *tbl, uint64_t hw)
 	return leaf ? &leaf[hw & tbl->leaf_mask] : NULL;
 }
 
+/* H_PUT_TCE's fan-out, lock held (released here), when the fast path's
+ * one-PHB call does not apply: through the plan, or walking the links. */
+static __attribute__((noinline)) int put_fanout(struct tce_table *tbl, uint64_t gi)
+{
+	int rc = tbl->plan.nphbs ? kill_plan(tbl) : kill_walk_entry(tbl, gi);
+
+	lock_release(&tbl->lock);
+	return rc;
+}
+
 /*
  * H_PUT_TCE in general, with the table lock held (released here): a guest
  * page of several hardware pages (a stuff of one), other memory ranges, a
@@ -876,21 +886,11 @@ static __attribute__((noinline)) int put_tce_locked(struct tce_table *tbl,
 		if (old != hw) {
 			*e = to_be64(hw);
 			if (needs_kill(old, hw))
-				rc = tbl->plan.nphbs ? kill_plan(tbl) : kill_walk_entry(tbl, gi);
+				return put_fanout(tbl, gi);
 		}
 	}
 	lock_release(&tbl->lock);
-	return rc;
-}
-
-/* H_PUT_TCE's fan-out, lock held (released here), when the plan does not
- * have exactly one PHB: through the plan, or walking the links. */
-static __attribute__((noinline)) int put_fanout(struct tce_table *tbl, uint64_t gi)
-{
-	int rc = tbl->plan.nphbs ? kill_plan(tbl) : kill_walk_entry(tbl, gi);
-
-	lock_release(&tbl->lock);
-	return rc;
+	return IOMMU_OK;
 }
 
 /* The one-PHB plan's kill_pes failed: count it on its links, unlock. */
@@ -991,7 +991,7 @@ int tce_table_get_tce(struct tce_table *tbl, const struct guest_mem *mem, uint64
 		x = gi << rs;
 		leaf = leaf_lookup(tbl, x);
 		if (leaf)
-			v = from_be64(leaf[x & ((1ULL << tbl->level_shift) - 1)]);
+			v = from_be64(leaf[x & tbl->leaf_mask]);
 	}
 	lock_release(&tbl->lock);
 	if (rc || !tce_is_mapping(v)) {

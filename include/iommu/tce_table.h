@@ -87,7 +87,7 @@ struct tce_table {
 	uint64_t window_size;
 	uint64_t page_mask;		/* guest page - 1 */
 	uint8_t page_shift, hw_page_shift, levels, level_shift;
-	uint64_t leaf_mask;		/* index within a leaf: (1 << level_shift) - 1 */
+	uint64_t leaf_mask;		/* index within a level: (1 << level_shift) - 1 */
 	/* window_size if H_PUT_TCE may take its fast path (guest page =
 	 * hardware page, one level), else 0: one compare checks both */
 	uint64_t put_window;
