@@ -114,7 +114,7 @@ bool radix_map(struct radix_tree *t, uint64_t gpa, uint64_t hpa, uint64_t size,
 	return true;
 }
 
-void radix_flush_lpid(unsigned int lpid)
+static void radix_flush_lpid(unsigned int lpid)
 {
 	/* tlbie RIC=2 (all), PRS=0 (partition scoped), R=1, IS=2 (this LPID) */
 	uint64_t rb = 2ULL << 10, rs = lpid;

@@ -41,6 +41,5 @@ bool radix_map(struct radix_tree *t, uint64_t gpa, uint64_t hpa, uint64_t size,
 /* Point LPID's partition-table entry at the tree (guest real mode only,
  * no process table yet), then flush that LPID's translations. */
 void radix_set_partition(unsigned int lpid, const struct radix_tree *t);
-void radix_flush_lpid(unsigned int lpid);
 
 #endif /* ARCH_RADIX_H */
