@@ -60,8 +60,9 @@ const char *hcall_name(uint64_t opcode);
 
 /*
  * H_PUT_TCE(liobn, ioba, tce): the hottest hcall (one per DMA map or unmap
- * of a guest without a direct window), so the dispatch tests for it first
- * and runs it inline instead of through the table.
+ * of a guest without a direct window), so hcall_fast tests for it first
+ * and runs it inline (hv/hcall.c, hcall_put_tce) instead of through the
+ * table; its table slot names it for the statistics.
  */
 static inline int64_t h_put_tce(struct vcpu *v, uint64_t *r)
 {
