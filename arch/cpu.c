@@ -28,6 +28,7 @@ _Static_assert(offsetof(struct cpu, exc_depth) == CPU_EXC_DEPTH, "CPU_EXC_DEPTH"
 _Static_assert(offsetof(struct cpu, block) == CPU_BLOCK, "CPU_BLOCK");
 _Static_assert(offsetof(struct cpu, pmu_gate) == CPU_PMU_GATE, "CPU_PMU_GATE");
 _Static_assert(offsetof(struct cpu, hcall_fn) == CPU_HCALL_FN, "CPU_HCALL_FN");
+_Static_assert(offsetof(struct cpu, scratch_cr) == CPU_SCRATCH_CR, "CPU_SCRATCH_CR");
 _Static_assert(CPU_R13_OFFSET + sizeof(struct cpu) <= 0x8000, "struct cpu too big");
 
 extern uint8_t cpu_blocks[];

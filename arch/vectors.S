@@ -80,8 +80,8 @@ vectors_end:
 /*
  * SAVE_VOLATILE: store the interrupted context into the struct regs at r11,
  * except r14-r31 (the ELFv2 non-volatile GPRs, which C code preserves).
- * On entry r12 = vector|flag, scratch0/1 = its r12/r11, HSPRG1 = its r13;
- * its r1 must already be stored. LR is saved before anything can change it.
+ * On entry r12 = vector|flag, scratch0/1 = its r12/r11, scratch_cr = its CR,
+ * HSPRG1 = its r13; its r1 must already be stored. LR is saved before anything can change it.
  * Clobbers r10; r12 is the vector|flag again at the end.
  */
 .macro SAVE_VOLATILE
@@ -98,7 +98,7 @@ vectors_end:
 	std	%r10, REGS_GPR(12)(%r11)
 	mfspr	%r10, SPR_HSPRG1
 	std	%r10, REGS_GPR(13)(%r11)
-	mfcr	%r10
+	ld	%r10, CPU_SCRATCH_CR(%r13)
 	std	%r10, REGS_CR(%r11)
 	mfctr	%r10
 	std	%r10, REGS_CTR(%r11)
@@ -180,6 +180,10 @@ vectors_end:
 /* r12 = vector | flag, r13 = struct cpu, HSPRG1 = r13, scratch0 = r12 */
 exc_common:
 	std	%r11, CPU_SCRATCH1(%r13)
+	/* CR before any compare below: an interrupted guest (or hypervisor)
+	 * may be between a compare and its branch. */
+	mfcr	%r11
+	std	%r11, CPU_SCRATCH_CR(%r13)
 	/* pmu-gate (benchmarks): count from here, hypervisor only */
 	ld	%r11, CPU_PMU_GATE(%r13)
 	cmpdi	%r11, 0

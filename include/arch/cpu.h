@@ -46,6 +46,7 @@
 #define CPU_BLOCK	56	/* base of this CPU's block */
 #define CPU_PMU_GATE	64	/* MMCR0 freeze value (count hypervisor only), or 0 */
 #define CPU_HCALL_FN	72	/* int (*)(struct regs *): hcall fast path (always set) */
+#define CPU_SCRATCH_CR	80	/* CR of the interrupted context */
 
 /* Minimum ELFv2 stack frame: back chain, CR save, LR save, TOC save. */
 #define STACK_FRAME_MIN	32
@@ -72,6 +73,7 @@ struct cpu {
 	uint64_t block;
 	uint64_t pmu_gate;
 	int (*hcall_fn)(struct regs *guest);
+	uint64_t scratch_cr;
 	/* C-only fields below */
 	uint32_t index;		/* slot claimed at boot; 0 is the boot CPU */
 	uint32_t pir;
