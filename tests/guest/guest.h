@@ -102,6 +102,7 @@ void mode_nullbench(void);
 void mode_script(void);
 void mode_tcebench(void);
 void mode_nvmedemo(void);
+void mode_regs(void);
 
 /* head.S */
 unsigned long bench_null_hcall(unsigned long opcode, unsigned long count);

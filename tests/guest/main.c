@@ -28,6 +28,7 @@ static const struct mode modes[] = {
 	{ "script", mode_script },
 	{ "tcebench", mode_tcebench },
 	{ "nvmedemo", mode_nvmedemo },
+	{ "regs", mode_regs },
 };
 
 /*

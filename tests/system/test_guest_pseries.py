@@ -211,6 +211,17 @@ def test_guest_illegal(ctx):
     assert "still alive" not in out, out
 
 
+def test_guest_regs(ctx):
+    """The register check of mode regs holds on the reference too (the
+    same expectations as under tcevisor: nothing but r3 and cr0 changes
+    across these hcalls, nothing at all across a preemption)."""
+    out = _run(ctx, "mode=regs rounds=4 hrounds=4", timeout=60)
+    assert re.search(r"regs: spin rounds=4 spins=\d+ ticks=\d+ mismatches=0\n", out), out
+    for kind in ("unknown", "put-tce", "cede"):
+        assert "regs: hcall %s rounds=4 mismatches=0\n" % kind in out, out
+    assert "regs: done mismatches=0\n" in out, out
+
+
 def test_guest_wild(ctx):
     """pseries has nothing past RAM and ignores the store (under tcevisor
     the guest stops before "still alive")."""
