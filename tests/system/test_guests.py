@@ -187,22 +187,24 @@ def test_guest_registers_survive_exits(ctx):
     LR while the hypervisor preempts it (HDEC exits, counted by the shell),
     then makes hcalls down each path (table, H_PUT_TCE fast path, H_CEDE
     through the run loop) and checks everything but r3 and cr0. The guest
-    compares; the exits are counted from outside the guest."""
+    compares; the exits are counted by the hypervisor's shell."""
     cfg = config(ctx, [guest_node("r", 0x2000000, "mode=regs")], "slice=1000")
     m = ctx.machine(config=cfg)
     boot_to_ready(m)
     m.expect(r"\[r\] regs: done mismatches=\d+", 120)
     m.expect(r"guest r stopped: powered off", 30)
     m.sendline("guests")
-    hdec = int(m.expect(r"  vcpu 0 cpu \d+ \S+ exits \d+ hcalls \d+ hdec (\d+)", 10).group(1))
+    v = m.expect(r"  vcpu 0 cpu \d+ \S+ exits (\d+) hcalls (\d+) hdec (\d+)", 10)
+    unasked = int(v.group(1)) - int(v.group(2))  # slice ends, external interrupts
     out = m.output
     spin = re.search(r"\[r\] regs: spin rounds=16 spins=\d+ ticks=(\d+) mismatches=(\d+)", out)
     assert spin and spin.group(2) == "0", out
     for kind in ("unknown", "put-tce", "cede"):
         assert "[r] regs: hcall %s rounds=8 mismatches=0" % kind in out, out
     assert "[r] regs: done mismatches=0" in out, out
-    # 16 rounds of ~4 ms under 1 ms slices: the spins were preempted
-    assert hdec >= 16, (hdec, out)
+    # 16 rounds of ~4 ms under 1 ms slices: the spins were preempted (on
+    # a loaded host other exits come first and restart the slice)
+    assert unasked >= 16 and int(v.group(3)) >= 1, (v.group(0), out)
     poweroff(m)
 
 
