@@ -46,16 +46,6 @@ int xscom_init(const void *fdt)
 	return nr_chips;
 }
 
-int xscom_chip_count(void)
-{
-	return nr_chips;
-}
-
-uint32_t xscom_chip_id(int index)
-{
-	return chips[index].chip_id;
-}
-
 static uint64_t xscom_addr(uint32_t chip, uint64_t pcba)
 {
 	int i;

@@ -12,9 +12,6 @@
 
 /* Find every chip's XSCOM window in the FDT. Returns the chip count. */
 int xscom_init(const void *fdt);
-int xscom_chip_count(void);
-/* chip ids as the FDT names them, in FDT order */
-uint32_t xscom_chip_id(int index);
 /* 0 on success; -1 when the access failed (HMER[XSCOM fail]: absent unit). */
 int xscom_read(uint32_t chip, uint64_t pcba, uint64_t *val);
 int xscom_write(uint32_t chip, uint64_t pcba, uint64_t val);
