@@ -240,6 +240,7 @@ static void handle_exit(struct vcpu *v, uint64_t vec)
 	case VEC_HDOORBELL:	/* a kick: look at the run queue again */
 	case VEC_HVIRT:
 	case VEC_EXTERNAL:
+		v->stats.irq++;
 		return;
 	default:
 		fault(v, vec);

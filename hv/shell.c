@@ -437,10 +437,10 @@ static void cmd_guests(int argc, char **argv)
 		       g->nr_vcpus, g->ram_size >> 20, exits, hcalls, g->cons.in_dropped,
 		       g->state == GUEST_RUNNING ? "" : ": ", g->state == GUEST_RUNNING ? "" : g->reason);
 		for (i = 0; i < g->nr_vcpus; i++)
-			printf("  vcpu %u cpu %u %s exits %lu hcalls %lu hdec %lu cede %lu\n", i,
+			printf("  vcpu %u cpu %u %s exits %lu hcalls %lu hdec %lu irq %lu cede %lu\n", i,
 			       g->vcpus[i].hcpu, vstate[g->vcpus[i].state],
 			       g->vcpus[i].stats.exits + g->vcpus[i].stats.hcalls,
-			       g->vcpus[i].stats.hcalls, g->vcpus[i].stats.hdec,
+			       g->vcpus[i].stats.hcalls, g->vcpus[i].stats.hdec, g->vcpus[i].stats.irq,
 			       g->vcpus[i].stats.cede);
 	}
 }
@@ -516,7 +516,7 @@ static const struct cmd cmds[] = {
 	{ "link", "TABLE GROUP WINDOW [force]", "link a table to a group", cmd_link },
 	{ "unlink", "TABLE GROUP [force]", "unlink a table from a group", cmd_unlink },
 	{ "kill", "GROUP [BUS PAGES]", "invalidate a PE's TCE cache", cmd_kill },
-	{ "guests", "", "guests, vCPUs, exits, hcalls", cmd_guests },
+	{ "guests", "", "guests, vCPUs, exits (slice ends, interrupts), hcalls", cmd_guests },
 	{ "stats", "", "hcalls by opcode and result, kills per PE", cmd_stats },
 	{ "log", "", "recent events", cmd_log },
 	{ "reset", "", "reset the machine", cmd_reset },

@@ -48,7 +48,7 @@ enum vcpu_state {
 
 struct vcpu_stats {
 	uint64_t exits;		/* exits other than hcalls */
-	uint64_t hcalls, hdec, cede, faults;
+	uint64_t hcalls, hdec, irq, cede, faults;	/* irq: external, HVI, doorbell */
 	uint64_t hv_ticks;	/* timebase ticks spent handling its exits */
 };
 
