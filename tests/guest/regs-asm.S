@@ -4,20 +4,51 @@
  *   void regs_spin(struct regs_round *rr)
  *   void regs_hcall(struct regs_round *rr)
  *
- * Both load every register from rr->in (GPRs 0 and 2-31, CR, XER, LR, CTR;
- * r1 is stored into in[1] instead), then either spin on `bdnz` until CTR
- * reaches 0 (the loop touches nothing else, so whatever the hypervisor does
- * on an asynchronous exit meanwhile must leave every register as it was) or
- * make one `sc 1` (r3 = the hcall, r4.. its arguments), and store every
- * register into rr->out. The layout of struct regs_round: in[36] then
- * out[36], index n < 32 = GPR n, 32 CR, 33 XER, 34 LR, 35 CTR.
+ * Both load every register from rr->in (GPRs 0 and 2-31, CR, XER, LR, CTR
+ * and the guest-owned SPRs below; r1 is stored into in[1] instead), then
+ * either spin on `bdnz` until CTR reaches 0 (the loop touches nothing else,
+ * so whatever the hypervisor does on an asynchronous exit meanwhile must
+ * leave every register as it was) or make one `sc 1` (r3 = the hcall, r4..
+ * its arguments), and store every register into rr->out. The layout of
+ * struct regs_round: in[R_N] then out[R_N], index n < 32 = GPR n, 32 CR,
+ * 33 XER, 34 LR, 35 CTR, 36.. the SPRs in the order of ALL_SPRS.
  */
+#define R_N		49
 #define R_IN(n)		((n) * 8)
-#define R_OUT(n)	(36 * 8 + (n) * 8)
+#define R_OUT(n)	(R_N * 8 + (n) * 8)
 #define R_CR		32
 #define R_XER		33
 #define R_LR		34
 #define R_CTR		35
+
+/* slot, SPR number: SRR0/1, SPRG0-3, DAR, DSISR, AMR, UAMOR, DSCR,
+ * TAR, PPR (regs.c names them in the same order). Not IAMR: QEMU 7.2 lets
+ * a guest neither read nor write it (mfspr leaves the target as it was). */
+.macro ALL_SPRS m
+	\m 36, 26
+	\m 37, 27
+	\m 38, 272
+	\m 39, 273
+	\m 40, 274
+	\m 41, 275
+	\m 42, 19
+	\m 43, 18
+	\m 44, 13
+	\m 45, 157
+	\m 46, 17
+	\m 47, 815
+	\m 48, 896
+.endm
+
+.macro SPR_IN slot, spr
+	ld	%r0, R_IN(\slot)(%r3)
+	mtspr	\spr, %r0
+.endm
+
+.macro SPR_OUT slot, spr
+	mfspr	%r0, \spr
+	std	%r0, R_OUT(\slot)(%r3)
+.endm
 
 /* frame: ELFv2 minimum, r13-r31, r2, rr, a scratch slot; a 16-byte multiple */
 #define F_GPR(n)	(32 + ((n) - 13) * 8)
@@ -46,6 +77,7 @@
 	mtlr	%r0
 	ld	%r0, R_IN(R_CTR)(%r3)
 	mtctr	%r0
+	ALL_SPRS SPR_IN
 	.irp	n, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	%r\n, R_IN(\n)(%r3)
 	.endr
@@ -68,6 +100,7 @@
 	std	%r0, R_OUT(R_LR)(%r3)
 	mfctr	%r0
 	std	%r0, R_OUT(R_CTR)(%r3)
+	ALL_SPRS SPR_OUT
 	.irp	n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	%r\n, F_GPR(\n)(%r1)
 	.endr

@@ -1,15 +1,17 @@
 /*
  * Mode regs: every register the guest owns comes back as it left it.
  *
- * Spin rounds: load every GPR (r1 aside), CR, XER and LR with random
- * values and spin on `bdnz` for a few milliseconds while the hypervisor
- * preempts the vCPU (its time slice, HDEC) and returns to it; then every
- * register must hold its value and CTR must be 0. Hcall rounds: the same
- * around one `sc 1` of each kind of path through tcevisor: an unknown
- * hcall (the dispatch table), H_PUT_TCE on no window (its own fast path)
- * and H_CEDE (the vCPU sleeps: out through the run loop). Everything but
- * r3 (the status) and cr0 must come back; a failed hcall and H_CEDE return
- * nothing in r4-r12.
+ * Spin rounds: load every GPR (r1 aside), CR, XER, LR and the guest-owned
+ * SPRs (SRR0/1, SPRG0-3, DAR, DSISR, AMR, UAMOR, DSCR, TAR, PPR)
+ * with random values and spin on `bdnz` for a few milliseconds while the
+ * hypervisor preempts the vCPU (its time slice, HDEC; another guest may
+ * run on the CPU meanwhile) and returns to it; then every register must
+ * hold its value and CTR must be 0. Hcall rounds: the same around one
+ * `sc 1` of each kind of path through tcevisor: an unknown hcall (the
+ * dispatch table), H_PUT_TCE on no window (its own fast path) and H_CEDE
+ * (the vCPU sleeps: out through the run loop). Everything but r3 (the
+ * status), cr0 and SRR0/1 must come back; a failed hcall and H_CEDE
+ * return nothing in r4-r12.
  *
  * Options: seed=, rounds= (spin rounds, default 16), ms= (per spin round,
  * default 4), hrounds= (rounds per hcall kind, default 8).
@@ -23,7 +25,10 @@
 #define R_XER	33
 #define R_LR	34
 #define R_CTR	35
-#define R_N	36
+#define R_SRR0	36	/* then SRR1, SPRG0-3, ... as regs-asm.S's ALL_SPRS */
+#define R_SRR1	37
+#define R_SPRG1	39
+#define R_N	49
 #define MISMATCH_REPORTS	8
 
 struct regs_round {
@@ -46,37 +51,59 @@ static uint64_t rnd(void)
 	return rng * 0x2545F4914F6CDD1DULL;
 }
 
-/* What XER reads back as after holding v (bits it does not implement are 0). */
-static uint64_t xer_canonical(uint64_t v)
-{
-	uint64_t old, got;
+static const char *const spr_names[] = {
+	"cr", "xer", "lr", "ctr", "srr0", "srr1", "sprg0", "sprg1", "sprg2", "sprg3",
+	"dar", "dsisr", "amr", "uamor", "dscr", "tar", "ppr",
+};
 
-	__asm__ volatile("mfxer %0; mtxer %2; mfxer %1; mtxer %0"
-			 : "=&r"(old), "=&r"(got) : "r"(v) : "xer");
-	return got;
+/* What SPR n reads back as after holding v (bits it does not implement
+ * read 0); the SPR keeps its old value. */
+#define READ_BACK(n, v) ({							\
+	uint64_t old_, got_;							\
+	__asm__ volatile("mfspr %0, " #n "; mtspr " #n ", %2; mfspr %1, " #n	\
+			 "; mtspr " #n ", %0" : "=&r"(old_), "=&r"(got_) : "r"(v));	\
+	got_; })
+
+static uint64_t canonical(int slot, uint64_t v)
+{
+	switch (slot) {
+	case R_CR:	return v & 0xffffffff;
+	case R_XER:	return READ_BACK(1, v);
+	case 36:	return READ_BACK(26, v);
+	case 37:	return READ_BACK(27, v);
+	case 38:	return READ_BACK(272, v);
+	case 39:	return READ_BACK(273, v);
+	case 40:	return READ_BACK(274, v);
+	case 41:	return READ_BACK(275, v);
+	case 42:	return READ_BACK(19, v);
+	case 43:	return READ_BACK(18, v);
+	case 44:	return READ_BACK(13, v);
+	case 45:	return READ_BACK(157, v);
+	case 46:	return READ_BACK(17, v);
+	case 47:	return READ_BACK(815, v);
+	case 48:	return READ_BACK(896, v);
+	default:	return v;
+	}
 }
 
 static void fill(struct regs_round *rr)
 {
 	for (int n = 0; n < R_N; n++)
-		rr->in[n] = rnd();
-	rr->in[R_CR] &= 0xffffffff;
-	rr->in[R_XER] = xer_canonical(rr->in[R_XER]);
+		rr->in[n] = canonical(n, rnd());
 }
 
 static const char *reg_name(int n, char *buf)
 {
-	static const char *const spr[] = { "cr", "xer", "lr", "ctr" };
-
 	if (n >= R_CR)
-		return spr[n - R_CR];
+		return spr_names[n - R_CR];
 	snprintf(buf, 8, "r%d", n);
 	return buf;
 }
 
-/* Compare out with in (or with want for CTR), CR under cr_mask. */
+/* Compare out with in (or with want for CTR) but the slots in skip, CR
+ * under cr_mask. */
 static unsigned long check(const char *what, unsigned long round, const struct regs_round *rr,
-			   bool skip_r3, uint64_t cr_mask, uint64_t ctr_want)
+			   uint64_t skip, uint64_t cr_mask, uint64_t ctr_want)
 {
 	unsigned long bad = 0;
 
@@ -84,7 +111,7 @@ static unsigned long check(const char *what, unsigned long round, const struct r
 		uint64_t want = n == R_CTR ? ctr_want : rr->in[n], got = rr->out[n];
 		char buf[8];
 
-		if (n == 3 && skip_r3)
+		if (skip >> n & 1)
 			continue;
 		if (n == R_CR) {
 			want &= cr_mask;
@@ -127,7 +154,7 @@ static unsigned long spin_rounds(unsigned long rounds, unsigned long ms)
 		fill(&rr);
 		rr.in[R_CTR] = spins;
 		regs_spin(&rr);
-		bad += check("spin", i, &rr, false, 0xffffffff, 0);
+		bad += check("spin", i, &rr, 0, 0xffffffff, 0);
 	}
 	printf("regs: spin rounds=%lu spins=%lu ticks=%lu mismatches=%lu\n", rounds,
 	       (unsigned long)spins, (unsigned long)(mftb() - t0), bad);
@@ -156,8 +183,11 @@ static unsigned long hcall_rounds(const char *what, unsigned long op, uint64_t r
 				printf("regs: %s round %lu rc %ld want %ld\n", what, i,
 				       (long)rr.out[3], want_rc);
 		}
-		/* cr0: the hypervisor's 0xc00 vector compares r3 in it */
-		bad += check(what, i, &rr, true, 0x0fffffff, rr.in[R_CTR]);
+		/* r3: the status; SRR0/1: `sc` sets them; cr0: the 0xc00 vector
+		 * compares r3 in it; after H_CEDE the decrementer handler also
+		 * used SPRG1 (entry.S) */
+		bad += check(what, i, &rr, 1ULL << 3 | 1ULL << R_SRR0 | 1ULL << R_SRR1 |
+			     (op == H_CEDE ? 1ULL << R_SPRG1 : 0), 0x0fffffff, rr.in[R_CTR]);
 	}
 	printf("regs: hcall %s rounds=%lu mismatches=%lu\n", what, rounds, bad);
 	return bad;

@@ -182,31 +182,36 @@ def test_guest_takes_its_own_trap_little_endian(ctx):
 
 
 def test_guest_registers_survive_exits(ctx):
-    """Every register a guest owns comes back as it left it: with a 1 ms
-    time slice the guest spins with random values in all GPRs, CR, XER and
-    LR while the hypervisor preempts it (HDEC exits, counted by the shell),
-    then makes hcalls down each path (table, H_PUT_TCE fast path, H_CEDE
-    through the run loop) and checks everything but r3 and cr0. The guest
-    compares; the exits are counted by the hypervisor's shell."""
-    cfg = config(ctx, [guest_node("r", 0x2000000, "mode=regs")], "slice=1000")
+    """Every register a guest owns comes back as it left it: two guests
+    share one CPU under a 1 ms time slice, each spinning with random values
+    in all GPRs, CR, XER, LR and its own SPRs (SRR0/1, SPRG0-3, DAR, DSISR,
+    AMR, UAMOR, DSCR, TAR, PPR) while the hypervisor preempts it and runs
+    the other; then each makes hcalls down each path (table, H_PUT_TCE fast
+    path, H_CEDE through the run loop) and checks everything but r3, cr0
+    and SRR0/1. The guests compare; the hypervisor's shell counts the
+    exits."""
+    cfg = config(ctx, [guest_node("r", 0x2000000, "mode=regs seed=1"),
+                       guest_node("s", 0x2000000, "mode=regs seed=2")], "slice=1000")
     m = ctx.machine(config=cfg)
     boot_to_ready(m)
-    m.expect(r"\[r\] regs: done mismatches=\d+", 120)
-    m.expect(r"guest r stopped: powered off", 30)
+    expect_all(m, [r"guest r stopped: powered off", r"guest s stopped: powered off"], 120)
     m.sendline("guests")
-    v = m.expect(r"  vcpu 0 cpu \d+ \S+ exits (\d+) hcalls (\d+) hdec (\d+) irq (\d+)", 10)
-    exits, hcalls, hdec, irq = (int(x) for x in v.groups())
-    unasked = exits - hcalls
-    assert unasked == hdec + irq, v.group(0)  # nothing else made it exit
     out = m.output
-    spin = re.search(r"\[r\] regs: spin rounds=16 spins=\d+ ticks=(\d+) mismatches=(\d+)", out)
-    assert spin and spin.group(2) == "0", out
-    for kind in ("unknown", "put-tce", "cede"):
-        assert "[r] regs: hcall %s rounds=8 mismatches=0" % kind in out, out
-    assert "[r] regs: done mismatches=0" in out, out
-    # 16 rounds of ~4 ms under 1 ms slices: the spins were preempted (on
-    # a loaded host other exits come first and restart the slice)
-    assert unasked >= 16 and hdec >= 1, (v.group(0), out)
+    for name in ("r", "s"):
+        v = m.expect(r"guest \d+ %s stopped.*\n  vcpu 0 cpu 0 \S+ exits (\d+) hcalls (\d+) "
+                     r"hdec (\d+) irq (\d+)" % name, 10)
+        exits, hcalls, hdec, irq = (int(x) for x in v.groups())
+        unasked = exits - hcalls
+        assert unasked == hdec + irq, v.group(0)  # nothing else made it exit
+        # 16 rounds of ~4 ms under 1 ms slices: the spins were preempted
+        # (on a loaded host other exits come first and restart the slice)
+        assert unasked >= 16 and hdec >= 1, (v.group(0), out)
+        spin = re.search(r"\[%s\] regs: spin rounds=16 spins=\d+ ticks=\d+ mismatches=(\d+)"
+                         % name, out)
+        assert spin and spin.group(1) == "0", out
+        for kind in ("unknown", "put-tce", "cede"):
+            assert "[%s] regs: hcall %s rounds=8 mismatches=0" % (name, kind) in out, out
+        assert "[%s] regs: done mismatches=0" % name in out, out
     poweroff(m)
 
 
