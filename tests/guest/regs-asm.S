@@ -11,20 +11,21 @@
  * leave every register as it was) or make one `sc 1` (r3 = the hcall, r4..
  * its arguments), and store every register into rr->out. The layout of
  * struct regs_round: in[R_N] then out[R_N], index n < 32 = GPR n, 32 CR,
- * 33 XER, 34 LR, 35 CTR, 36.. the SPRs in the order of ALL_SPRS.
+ * 33.. the SPRs in the order of ALL_SPRS.
  */
 #define R_N		49
 #define R_IN(n)		((n) * 8)
 #define R_OUT(n)	(R_N * 8 + (n) * 8)
 #define R_CR		32
-#define R_XER		33
-#define R_LR		34
-#define R_CTR		35
 
-/* slot, SPR number: SRR0/1, SPRG0-3, DAR, DSISR, AMR, UAMOR, DSCR,
- * TAR, PPR (regs.c names them in the same order). Not IAMR: QEMU 7.2 lets
- * a guest neither read nor write it (mfspr leaves the target as it was). */
+/* slot, SPR number: XER, LR, CTR, then SRR0/1, SPRG0-3, DAR, DSISR, AMR,
+ * UAMOR, DSCR, TAR, PPR (regs.c names them in the same order). Not IAMR:
+ * QEMU 7.2 lets a guest neither read nor write it (mfspr leaves the target
+ * as it was). */
 .macro ALL_SPRS m
+	\m 33, 1
+	\m 34, 8
+	\m 35, 9
 	\m 36, 26
 	\m 37, 27
 	\m 38, 272
@@ -71,12 +72,6 @@
 	std	%r1, R_IN(1)(%r3)
 	ld	%r0, R_IN(R_CR)(%r3)
 	mtcrf	0xff, %r0
-	ld	%r0, R_IN(R_XER)(%r3)
-	mtxer	%r0
-	ld	%r0, R_IN(R_LR)(%r3)
-	mtlr	%r0
-	ld	%r0, R_IN(R_CTR)(%r3)
-	mtctr	%r0
 	ALL_SPRS SPR_IN
 	.irp	n, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	%r\n, R_IN(\n)(%r3)
@@ -94,12 +89,6 @@
 	std	%r0, R_OUT(3)(%r3)
 	mfcr	%r0
 	std	%r0, R_OUT(R_CR)(%r3)
-	mfxer	%r0
-	std	%r0, R_OUT(R_XER)(%r3)
-	mflr	%r0
-	std	%r0, R_OUT(R_LR)(%r3)
-	mfctr	%r0
-	std	%r0, R_OUT(R_CTR)(%r3)
 	ALL_SPRS SPR_OUT
 	.irp	n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	%r\n, F_GPR(\n)(%r1)
