@@ -9,47 +9,16 @@
  * either spin on `bdnz` until CTR reaches 0 (the loop touches nothing else,
  * so whatever the hypervisor does on an asynchronous exit meanwhile must
  * leave every register as it was) or make one `sc 1` (r3 = the hcall, r4..
- * its arguments), and store every register into rr->out. The layout of
- * struct regs_round: in[R_N] then out[R_N], index n < 32 = GPR n, 32 CR,
- * 33.. the SPRs in the order of ALL_SPRS.
+ * its arguments), and store every register into rr->out (layout: regs.h).
  */
-#define R_N		49
+#include "regs.h"
+
 #define R_IN(n)		((n) * 8)
-#define R_OUT(n)	(R_N * 8 + (n) * 8)
-#define R_CR		32
+#define R_OUT(n)	(REGS_N * 8 + (n) * 8)
 
-/* slot, SPR number: XER, LR, CTR, then SRR0/1, SPRG0-3, DAR, DSISR, AMR,
- * UAMOR, DSCR, TAR, PPR (regs.c names them in the same order). Not IAMR:
- * QEMU 7.2 lets a guest neither read nor write it (mfspr leaves the target
- * as it was). */
-.macro ALL_SPRS m
-	\m 33, 1
-	\m 34, 8
-	\m 35, 9
-	\m 36, 26
-	\m 37, 27
-	\m 38, 272
-	\m 39, 273
-	\m 40, 274
-	\m 41, 275
-	\m 42, 19
-	\m 43, 18
-	\m 44, 13
-	\m 45, 157
-	\m 46, 17
-	\m 47, 815
-	\m 48, 896
-.endm
-
-.macro SPR_IN slot, spr
-	ld	%r0, R_IN(\slot)(%r3)
-	mtspr	\spr, %r0
-.endm
-
-.macro SPR_OUT slot, spr
-	mfspr	%r0, \spr
-	std	%r0, R_OUT(\slot)(%r3)
-.endm
+/* one SPR of REGS_SPRS in from rr->in, or out to rr->out (r3 = rr) */
+#define SPR_IN(slot, spr, name)		ld %r0, R_IN(slot)(%r3); mtspr spr, %r0;
+#define SPR_OUT(slot, spr, name)	mfspr %r0, spr; std %r0, R_OUT(slot)(%r3);
 
 /* frame: ELFv2 minimum, r13-r31, r2, rr, a scratch slot; a 16-byte multiple */
 #define F_GPR(n)	(32 + ((n) - 13) * 8)
@@ -70,9 +39,9 @@
 	std	%r2, F_R2(%r1)
 	std	%r3, F_RR(%r1)
 	std	%r1, R_IN(1)(%r3)
-	ld	%r0, R_IN(R_CR)(%r3)
+	ld	%r0, R_IN(REGS_CR)(%r3)
 	mtcrf	0xff, %r0
-	ALL_SPRS SPR_IN
+	REGS_SPRS(SPR_IN)
 	.irp	n, 0, 2, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	%r\n, R_IN(\n)(%r3)
 	.endr
@@ -88,8 +57,8 @@
 	ld	%r0, F_TMP(%r1)
 	std	%r0, R_OUT(3)(%r3)
 	mfcr	%r0
-	std	%r0, R_OUT(R_CR)(%r3)
-	ALL_SPRS SPR_OUT
+	std	%r0, R_OUT(REGS_CR)(%r3)
+	REGS_SPRS(SPR_OUT)
 	.irp	n, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
 	ld	%r\n, F_GPR(\n)(%r1)
 	.endr

@@ -20,20 +20,13 @@
 #include <string.h>
 #include "guest.h"
 #include "papr.h"
+#include "regs.h"
 
-#define R_CR	32
-#define R_XER	33
-#define R_LR	34
-#define R_CTR	35
-#define R_SRR0	36	/* then SRR1, SPRG0-3, ... as regs-asm.S's ALL_SPRS */
-#define R_SRR1	37
-#define R_SPRG1	39
-#define R_N	49
 #define MISMATCH_REPORTS	8
 
 struct regs_round {
-	uint64_t in[R_N];
-	uint64_t out[R_N];
+	uint64_t in[REGS_N];
+	uint64_t out[REGS_N];
 };
 
 /* regs-asm.S */
@@ -51,11 +44,6 @@ static uint64_t rnd(void)
 	return rng * 0x2545F4914F6CDD1DULL;
 }
 
-static const char *const spr_names[] = {
-	"cr", "xer", "lr", "ctr", "srr0", "srr1", "sprg0", "sprg1", "sprg2", "sprg3",
-	"dar", "dsisr", "amr", "uamor", "dscr", "tar", "ppr",
-};
-
 /* What SPR n reads back as after holding v (bits it does not implement
  * read 0); the SPR keeps its old value. */
 #define READ_BACK(n, v) ({							\
@@ -66,36 +54,31 @@ static const char *const spr_names[] = {
 
 static uint64_t canonical(int slot, uint64_t v)
 {
+#define CANONICAL(slot, spr, name)	case slot: return READ_BACK(spr, v);
 	switch (slot) {
-	case R_CR:	return v & 0xffffffff;
-	case R_XER:	return READ_BACK(1, v);
-	case 36:	return READ_BACK(26, v);
-	case 37:	return READ_BACK(27, v);
-	case 38:	return READ_BACK(272, v);
-	case 39:	return READ_BACK(273, v);
-	case 40:	return READ_BACK(274, v);
-	case 41:	return READ_BACK(275, v);
-	case 42:	return READ_BACK(19, v);
-	case 43:	return READ_BACK(18, v);
-	case 44:	return READ_BACK(13, v);
-	case 45:	return READ_BACK(157, v);
-	case 46:	return READ_BACK(17, v);
-	case 47:	return READ_BACK(815, v);
-	case 48:	return READ_BACK(896, v);
-	default:	return v;
+	case REGS_CR:
+		return v & 0xffffffff;
+	REGS_SPRS(CANONICAL)
+	default:
+		return v;
 	}
+#undef CANONICAL
 }
 
 static void fill(struct regs_round *rr)
 {
-	for (int n = 0; n < R_N; n++)
+	for (int n = 0; n < REGS_N; n++)
 		rr->in[n] = canonical(n, rnd());
 }
 
 static const char *reg_name(int n, char *buf)
 {
-	if (n >= R_CR)
-		return spr_names[n - R_CR];
+#define NAME(slot, spr, name)	[slot - REGS_CR] = #name,
+	static const char *const names[] = { [0] = "cr", REGS_SPRS(NAME) };
+#undef NAME
+
+	if (n >= REGS_CR)
+		return names[n - REGS_CR];
 	snprintf(buf, 8, "r%d", n);
 	return buf;
 }
@@ -107,13 +90,13 @@ static unsigned long check(const char *what, unsigned long round, const struct r
 {
 	unsigned long bad = 0;
 
-	for (int n = 0; n < R_N; n++) {
-		uint64_t want = n == R_CTR ? ctr_want : rr->in[n], got = rr->out[n];
+	for (int n = 0; n < REGS_N; n++) {
+		uint64_t want = n == REGS_CTR ? ctr_want : rr->in[n], got = rr->out[n];
 		char buf[8];
 
 		if (skip >> n & 1)
 			continue;
-		if (n == R_CR) {
+		if (n == REGS_CR) {
 			want &= cr_mask;
 			got &= cr_mask;
 		}
@@ -135,7 +118,7 @@ static uint64_t calibrate(unsigned long ms)
 
 	for (int i = 0; i < 2; i++) {	/* the first run also translates the code */
 		fill(&rr);
-		rr.in[R_CTR] = 1 << 20;
+		rr.in[REGS_CTR] = 1 << 20;
 		t0 = mftb();
 		regs_spin(&rr);
 		ticks = mftb() - t0;
@@ -152,7 +135,7 @@ static unsigned long spin_rounds(unsigned long rounds, unsigned long ms)
 		struct regs_round rr;
 
 		fill(&rr);
-		rr.in[R_CTR] = spins;
+		rr.in[REGS_CTR] = spins;
 		regs_spin(&rr);
 		bad += check("spin", i, &rr, 0, 0xffffffff, 0);
 	}
@@ -186,8 +169,8 @@ static unsigned long hcall_rounds(const char *what, unsigned long op, uint64_t r
 		/* r3: the status; SRR0/1: `sc` sets them; cr0: the 0xc00 vector
 		 * compares r3 in it; after H_CEDE the decrementer handler also
 		 * used SPRG1 (entry.S) */
-		bad += check(what, i, &rr, 1ULL << 3 | 1ULL << R_SRR0 | 1ULL << R_SRR1 |
-			     (op == H_CEDE ? 1ULL << R_SPRG1 : 0), 0x0fffffff, rr.in[R_CTR]);
+		bad += check(what, i, &rr, 1ULL << 3 | 1ULL << REGS_SRR0 | 1ULL << REGS_SRR1 |
+			     (op == H_CEDE ? 1ULL << REGS_SPRG1 : 0), 0x0fffffff, rr.in[REGS_CTR]);
 	}
 	printf("regs: hcall %s rounds=%lu mismatches=%lu\n", what, rounds, bad);
 	return bad;
