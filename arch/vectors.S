@@ -80,9 +80,10 @@ vectors_end:
 /*
  * SAVE_VOLATILE: store the interrupted context into the struct regs at r11,
  * except r14-r31 (the ELFv2 non-volatile GPRs, which C code preserves).
- * On entry r12 = vector|flag, scratch0/1 = its r12/r11, scratch_cr = its CR,
- * HSPRG1 = its r13; its r1 must already be stored. LR is saved before anything can change it.
- * Clobbers r10; r12 is the vector|flag again at the end.
+ * On entry r12 = vector|flag, scratch0/1 = its r12/r11, scratch_cr = its
+ * CR, HSPRG1 = its r13; its r1 must already be stored. LR is saved before
+ * anything can change it. Clobbers r10; r12 is the vector|flag again at
+ * the end.
  */
 .macro SAVE_VOLATILE
 	std	%r12, REGS_VEC(%r11)

@@ -26,8 +26,6 @@ static unsigned int slot_of(uint64_t op)
 	return op == H_RTAS ? HCALL_SLOT_RTAS : HCALL_SLOT_UNKNOWN;
 }
 
-
-
 /* Bytes of r6/r7 (big-endian packed), as H_PUT/GET_TERM_CHAR carry them. */
 static void unpack(uint64_t hi, uint64_t lo, char *out)
 {

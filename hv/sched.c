@@ -16,9 +16,11 @@
  *                          its results: a start-cpu can then load new ones
  *   any      -> HALTED     guest_stop, any CPU
  * v->prod is set by anyone (sched_prod) and consumed with an exchange by
- * H_CEDE (then it returns at once) or by the loop when it wakes v. The guest-owned SPRs stay loaded between exits of the same
- * vCPU and are switched only when another vCPU or the idle loop (which
- * uses DEC) takes the thread.
+ * H_CEDE (then it returns at once) or by the loop when it wakes v.
+ *
+ * The guest-owned SPRs stay loaded between exits of the same vCPU and are
+ * switched only when another vCPU or the idle loop (which uses DEC) takes
+ * the thread.
  */
 #include <stdio.h>
 #include <stdlib.h>

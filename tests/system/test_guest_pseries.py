@@ -212,9 +212,9 @@ def test_guest_illegal(ctx):
 
 
 def test_guest_regs(ctx):
-    """The register check of mode regs holds on the reference too (the
-    same expectations as under tcevisor: nothing but r3 and cr0 changes
-    across these hcalls, nothing at all across a preemption)."""
+    """Mode regs' expectations hold on the reference too: across these
+    hcalls nothing but r3, cr0 and SRR0/1 changes. (No hypervisor preempts
+    a pseries guest, so there the spin rounds check only the mode itself.)"""
     out = _run(ctx, "mode=regs rounds=4 hrounds=4", timeout=60)
     assert re.search(r"regs: spin rounds=4 spins=\d+ ticks=\d+ mismatches=0\n", out), out
     for kind in ("unknown", "put-tce", "cede"):
